@@ -1,7 +1,97 @@
-"""hospnet command line."""
+"""hospnet command line: a thin click layer over the library."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
 import click
+
+DEFAULT_DB = "registry.db"
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @click.group()
+@click.version_option(package_name="hospnet")
 def cli() -> None:
-    """hospnet: hospital-network directory for Chinese health insurers."""
+    """hospnet: hospital-network directory for Chinese health insurers.
+
+    Builds one SQLite registry from insurers' service manuals (bundled in sources/) and serves
+    "nearest eligible hospital for service X in city Y" over a JSON API and Datasette.
+    """
+
+
+@cli.command()
+@click.option("--out", "out", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Registry file to write (replaced atomically when the build succeeds).")
+@click.option("--quiet", is_flag=True, help="Do not print progress.")
+def build(out: str, quiet: bool) -> None:
+    """Build the registry from every bundled and imported source."""
+    from directory.build import build as run_build
+    from directory.manifest import ManifestError
+    from directory.sources import SourceError
+
+    try:
+        result = run_build(Path(out), progress=(lambda _: None) if quiet else _progress)
+    except (ManifestError, SourceError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    click.echo(f"Built {result.path} in {result.seconds:.1f} s ({counts})")
+
+
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Registry file to report on.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def report(db: str, as_json: bool) -> None:
+    """Print the build report: rows parsed and rejected per table, rejects, unresolved places, timing."""
+    from directory.report import ReportError, build_report, format_report
+
+    try:
+        data = build_report(Path(db))
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(data))
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--insurer", required=True, help="Insurer that publishes the list, e.g. 众安保险.")
+@click.option("--service", required=True, help="Service the list is for, e.g. 重疾绿通.")
+@click.option("--product", default="", help="Product the service belongs to.")
+@click.option("--kind", default="hospital_list", show_default=True,
+              type=click.Choice(["hospital_list", "city_coverage", "overseas"]), help="What the list holds.")
+@click.option("--columns", default=None, metavar="FIELD=HEADER,...",
+              help="Which header holds which field, e.g. name=医院名称,province=省份,city=城市,grade=医院级别. "
+                   "Unnamed fields are guessed from common header words.")
+def import_(file: Path, insurer: str, service: str, product: str, kind: str, columns: str | None) -> None:
+    """Register a new list (.csv, .tsv or .xlsx) as a source; every later build includes it.
+
+    The file is checked (UTF-8, a header row, a hospital-name column, readable rows) and stored
+    as UTF-8 TSV under sources/imported/. Nothing is written if the check fails; the registry is
+    not touched until the next 'hospnet build'.
+    """
+    from directory.importer import ImportError_, import_list
+    from directory.sources import SourceError
+
+    try:
+        result = import_list(file, insurer=insurer, service=service, product=product, kind=kind, columns=columns)
+    except (ImportError_, SourceError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    mapped = ", ".join(f"{k}={v}" for k, v in result.columns.items())
+    click.echo(f"Imported {result.rows} rows ({result.rejects} unreadable) from {file} as {result.tsv_path.name} "
+               f"[{mapped}]. Run 'hospnet build' to include it.")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli(prog_name="hospnet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Build the registry: parse every source table, resolve places and hospitals, write one SQLite file.
+
+The file is written under a temporary name next to the target and renamed into place only when
+complete, so a failed build never damages the registry being served.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from directory.manifest import DocumentSpec, Manifest, load_manifest
+from directory.parse_tables import parse_table
+from directory.schema import create_schema
+from directory.sources import read_source
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass
+class ParsedSources:
+    """Everything read from the sources, as rows ready for the public tables."""
+
+    sources: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    services: list[dict] = field(default_factory=list)
+    table_services: list[dict] = field(default_factory=list)
+    listings: list[dict] = field(default_factory=list)
+    coverage_entries: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _service_rows(doc: DocumentSpec) -> list[dict]:
+    return [
+        {
+            "id": doc.service_id(s.key), "name": s.name, "insurer": doc.insurer, "product": doc.product,
+            "source_file": doc.file, "kind": s.kind, "rule": s.rule, "min_grade": s.min_grade,
+            "public_only": int(s.public_only), "city_proper_only": int(s.city_proper_only),
+            "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
+        }
+        for s in doc.services
+    ]
+
+
+def parse_sources(manifest: Manifest, progress: Progress = _quiet) -> ParsedSources:
+    """Parse every table of every document in the manifest."""
+    out = ParsedSources()
+    for i, doc in enumerate(manifest.documents, 1):
+        text = read_source(doc.path)
+        out.sources.append(
+            {"file": doc.file, "insurer": doc.insurer, "product": doc.product, "title": doc.title,
+             "date": doc.date, "origin": doc.origin, "line_count": len(text.lines), "sha256": text.sha256}
+        )
+        out.services.extend(_service_rows(doc))
+        doc_rows = 0
+        for spec in doc.tables:
+            table_id = f"{doc.doc_id}-{spec.key}"
+            parsed = parse_table(text.lines, spec)
+            first_service = doc.service_id(spec.services[0])
+            for row in parsed.listings:
+                out.listings.append(
+                    {"id": len(out.listings) + 1, "source_file": doc.file, "line": row.line, "table_id": table_id,
+                     "service_id": first_service, "raw_name": row.raw_name, "raw_province": row.raw_province,
+                     "raw_city": row.raw_city, "raw_grade": row.raw_grade, "raw_team": row.raw_team,
+                     "raw_country": row.raw_country, "raw_place": row.raw_place, "raw_text": row.raw_text,
+                     "note": row.note}
+                )
+            for row in parsed.coverage:
+                out.coverage_entries.append(
+                    {"id": len(out.coverage_entries) + 1, "source_file": doc.file, "line": row.line,
+                     "table_id": table_id, "raw_province": row.raw_province, "raw_city": row.raw_city,
+                     "raw_text": row.raw_text, "note": row.note}
+                )
+            for rej in parsed.rejects:
+                out.rejects.append(
+                    {"id": len(out.rejects) + 1, "source_file": doc.file, "line": rej.line, "table_id": table_id,
+                     "raw_text": rej.raw_text, "reason": rej.reason}
+                )
+            for reason, count in parsed.skipped.items():
+                out.skipped[reason] = out.skipped.get(reason, 0) + count
+            n_rows = len(parsed.listings) + len(parsed.coverage)
+            doc_rows += n_rows
+            out.tables.append(
+                {"id": table_id, "source_file": doc.file, "key": spec.key, "title": spec.title,
+                 "first_line": spec.first_line, "last_line": spec.last_line, "layout": spec.layout,
+                 "rows_parsed": n_rows, "rows_rejected": len(parsed.rejects)}
+            )
+            out.table_services.extend({"table_id": table_id, "service_id": doc.service_id(s)} for s in spec.services)
+        progress(f"[{i}/{len(manifest.documents)}] {doc.file}: {len(doc.tables)} tables, {doc_rows} rows")
+    return out
+
+
+def resolve_coverage(parsed: ParsedSources) -> list[dict]:
+    """Give each covered-city entry its adcode (or a reason why not); return coverage rows."""
+    from geodata.places import resolve_place
+
+    services_of: dict[str, list[str]] = {}
+    for ts in parsed.table_services:
+        services_of.setdefault(ts["table_id"], []).append(ts["service_id"])
+    coverage: set[tuple[str, str]] = set()
+    for entry in parsed.coverage_entries:
+        match = resolve_place(entry["raw_province"], entry["raw_city"])
+        adcode = match.district_adcode or match.city_adcode
+        if match.status not in ("exact", "alias", "conflict"):
+            adcode = None
+        entry.update(adcode=adcode, status=match.status, reason=match.reason,
+                     candidates=json.dumps(list(match.candidates)) if match.candidates else None)
+        if adcode:
+            coverage.update((sid, adcode) for sid in services_of[entry["table_id"]])
+    return [{"service_id": s, "adcode": a} for s, a in sorted(coverage)]
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    seconds: float
+    counts: dict[str, int]
+
+
+def write_registry(path: Path, tables: dict[str, list[dict]], report: list[dict]) -> None:
+    """Write all rows to a fresh SQLite file at `path`."""
+    db = sqlite_utils.Database(path)
+    create_schema(db)
+    with db.conn:
+        for name, rows in tables.items():
+            if rows:
+                db[name].insert_all(rows, batch_size=1000)
+        db["build_report"].insert_all(report)
+    db.conn.execute("PRAGMA journal_mode = DELETE")
+    db.conn.execute("ANALYZE")
+    db.close()
+
+
+def _report_rows(parsed: ParsedSources, seconds: dict[str, float]) -> list[dict]:
+    rows = []
+    for t in parsed.tables:
+        rows.append({"section": "table", "item": t["id"],
+                     "value": json.dumps({"parsed": t["rows_parsed"], "rejected": t["rows_rejected"],
+                                          "lines": f"{t['first_line']}-{t['last_line']}"})})
+    for reason, count in sorted(parsed.skipped.items()):
+        rows.append({"section": "skipped", "item": reason, "value": str(count)})
+    for stage, secs in seconds.items():
+        rows.append({"section": "timing", "item": stage, "value": f"{secs:.3f}"})
+    return rows
+
+
+def build(out: Path, manifest: Manifest | None = None, progress: Progress = _quiet) -> BuildResult:
+    """Build the registry into `out`, atomically."""
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    manifest = manifest or load_manifest()
+    progress(f"Parsing {len(manifest.documents)} source documents")
+    t0 = time.perf_counter()
+    parsed = parse_sources(manifest, progress)
+    seconds["parse"] = time.perf_counter() - t0
+
+    progress(f"Resolving {len(parsed.coverage_entries)} covered cities")
+    t0 = time.perf_counter()
+    coverage = resolve_coverage(parsed)
+    seconds["coverage"] = time.perf_counter() - t0
+
+    tables = {
+        "sources": parsed.sources, "source_tables": parsed.tables, "services": parsed.services,
+        "table_services": parsed.table_services, "listings": parsed.listings,
+        "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,
+    }
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        seconds["total"] = time.perf_counter() - started
+        progress(f"Writing {out}")
+        write_registry(tmp, tables, _report_rows(parsed, seconds))
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    counts = {name: len(rows) for name, rows in tables.items()}
+    return BuildResult(path=out, seconds=time.perf_counter() - started, counts=counts)

@@ -1,0 +1,105 @@
+"""The public SQLite schema (see DESIGN.md "Contracts"): tables, columns, keys and indexes."""
+from __future__ import annotations
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, dict] = {
+    "sources": dict(
+        columns={"file": str, "insurer": str, "product": str, "title": str, "date": str, "origin": str,
+                 "line_count": int, "sha256": str},
+        pk="file",
+    ),
+    "source_tables": dict(
+        columns={"id": str, "source_file": str, "key": str, "title": str, "first_line": int, "last_line": int,
+                 "layout": str, "rows_parsed": int, "rows_rejected": int},
+        pk="id",
+        foreign_keys=[("source_file", "sources", "file")],
+    ),
+    "services": dict(
+        columns={"id": str, "name": str, "insurer": str, "product": str, "source_file": str, "kind": str,
+                 "rule": str, "min_grade": str, "public_only": int, "city_proper_only": int, "aliases": str},
+        pk="id",
+        foreign_keys=[("source_file", "sources", "file")],
+    ),
+    "table_services": dict(
+        columns={"table_id": str, "service_id": str},
+        pk=("table_id", "service_id"),
+        foreign_keys=[("table_id", "source_tables", "id"), ("service_id", "services", "id")],
+    ),
+    "regions": dict(
+        columns={"adcode": str, "name": str, "level": str, "parent_adcode": str, "lat": float, "lon": float,
+                 "coord_source": str, "tier": str, "tier_source": str},
+        pk="adcode",
+    ),
+    "hospitals": dict(
+        columns={"id": str, "name": str, "province": str, "city": str, "district": str, "adcode": str,
+                 "province_adcode": str, "city_adcode": str, "lat": float, "lon": float, "geo_precision": str,
+                 "geo_source": str, "place_source": str, "place_conflict": str, "grade": str,
+                 "grade_source": str, "grade_conflict": str, "parent_id": str, "campus": str, "country": str,
+                 "listing_count": int},
+        pk="id",
+    ),
+    "listings": dict(
+        columns={"id": int, "source_file": str, "line": int, "table_id": str, "service_id": str,
+                 "raw_name": str, "raw_province": str, "raw_city": str, "raw_grade": str, "raw_team": str,
+                 "raw_country": str, "raw_place": str, "raw_text": str, "note": str, "hospital_id": str,
+                 "match_method": str, "match_score": float, "province_adcode": str, "city_adcode": str,
+                 "place_status": str, "place_reason": str},
+        pk="id",
+        foreign_keys=[("source_file", "sources", "file"), ("service_id", "services", "id"),
+                      ("table_id", "source_tables", "id")],
+    ),
+    "coverage_entries": dict(
+        columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_province": str,
+                 "raw_city": str, "raw_text": str, "note": str, "adcode": str, "status": str, "reason": str,
+                 "candidates": str},
+        pk="id",
+        foreign_keys=[("source_file", "sources", "file"), ("table_id", "source_tables", "id")],
+    ),
+    "coverage": dict(
+        columns={"service_id": str, "adcode": str},
+        pk=("service_id", "adcode"),
+        foreign_keys=[("service_id", "services", "id")],
+    ),
+    "eligibility": dict(
+        columns={"service_id": str, "hospital_id": str},
+        pk=("service_id", "hospital_id"),
+        foreign_keys=[("service_id", "services", "id"), ("hospital_id", "hospitals", "id")],
+    ),
+    "aliases": dict(
+        columns={"hospital_id": str, "alias": str, "source": str},
+        pk=("hospital_id", "alias", "source"),
+        foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    "rejects": dict(
+        columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_text": str, "reason": str},
+        pk="id",
+    ),
+    "build_report": dict(
+        columns={"section": str, "item": str, "value": str},
+        pk=("section", "item"),
+    ),
+}
+
+INDEXES = [
+    ("listings", ["hospital_id"]),
+    ("listings", ["source_file", "line"]),
+    ("listings", ["service_id"]),
+    ("hospitals", ["city_adcode"]),
+    ("hospitals", ["parent_id"]),
+    ("eligibility", ["hospital_id"]),
+    ("coverage", ["adcode"]),
+    ("aliases", ["alias"]),
+    ("coverage_entries", ["adcode"]),
+]
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create every public table (empty) with its keys and indexes."""
+    for name, spec in TABLES.items():
+        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"), not_null=None)
+    for table, cols in INDEXES:
+        db[table].create_index(cols, if_not_exists=True)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,31 @@
+"""Shared fixtures: one real registry built from the bundled manuals for the whole session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from directory.manifest import load_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    return load_manifest(ROOT / "sources" / "manifest.toml")
+
+
+@pytest.fixture(scope="session")
+def manual_lines(manifest):
+    """Lines of each bundled manual, keyed by its short id ('000' … '004')."""
+    return {d.doc_id: d.path.read_text(encoding="utf-8").split("\n") for d in manifest.documents}
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory) -> Path:
+    """The registry built from the bundled sources (built once per test session)."""
+    from directory.build import build
+
+    out = tmp_path_factory.mktemp("registry") / "registry.db"
+    build(out, manifest=load_manifest(ROOT / "sources" / "manifest.toml"))
+    return out
