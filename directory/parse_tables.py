@@ -6,7 +6,7 @@ records with provenance (1-based line numbers); nothing is dropped without a rej
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from directory.cells import (
     PlaceRoles,
@@ -126,6 +126,11 @@ def _field_by_content(text: str, roles: frozenset[str], columns: tuple[str, ...]
     return None
 
 
+def _is_name_tail(text: str) -> bool:
+    """A short fragment that cannot stand as a name by itself (e.g. '部' of '…特需部')."""
+    return len(text) <= 3 and not looks_like_institution(text) and not has_latin(text)
+
+
 def parse_columns(lines: list[str], spec: TableSpec, place_roles: PlaceRoles = default_place_roles) -> ParsedTable:
     """A table with named columns; carry-forward cells; optionally shifted cells placed by content."""
     out = ParsedTable()
@@ -171,6 +176,13 @@ def parse_columns(lines: list[str], spec: TableSpec, place_roles: PlaceRoles = d
                         carried.pop(later, None)
                 carried[col] = (row[col], n)
         notes = list(moved)
+        if set(row) == {"name"} and not spec.typed_cells and out.listings and _is_name_tail(row["name"]):
+            # The end of the previous name, pushed onto its own line by a page break.
+            prev = out.listings[-1]
+            out.listings[-1] = replace(prev, raw_name=prev.raw_name + row["name"],
+                                       note="; ".join(filter(None, [prev.note, f"name continues on line {n}"])))
+            out.skip("name continued on next line")
+            continue
         if "name" not in row:
             if any(c in row for c in spec.carry) and not (set(row) - set(spec.carry) - {"seq"}):
                 out.skip("label row (carried value only)")

@@ -25,7 +25,8 @@ def parsed(manifest, manual_lines):
 # 000 MDT: lines 308-362 minus one blank line = 54. 000 overseas: US 1-106, UK 2, DE 3, CH 1, Asia 43.
 # 001 附录一: Europe 5 (numbered 1,2,4,5,6), Canada 1, US 15, Japan 39, China 21. 001 附录二: 488 lines
 # after the header, minus 11 blank lines and two label rows (常州, 山东). 001 附录三: US 15, Japan 39, other 2.
-# 002 lists: 927 lines minus header and 23 page-break blanks = 903; the 二次诊疗 list has one row more (904).
+# 002 lists: 927 lines minus header and 23 page-break blanks = 903; the 二次诊疗 list has 904 filled lines,
+# one of them ('部', line 2411) the tail of the name on line 2409 pushed over a page break.
 # 002 21家: 153 tab lines minus the header. 002 特药: 39 lines minus a blank. 003 绿通: 109 lines minus 2 blanks.
 # 004: 58 numbered rows (a repeated header at line 413).
 LISTING_COUNTS = {
@@ -35,7 +36,7 @@ LISTING_COUNTS = {
     ("001", "domestic-network"): 475,
     ("001", "overseas-hospitals"): 56,
     ("002", "green-channel-hospitals"): 903,
-    ("002", "second-opinion-hospitals"): 904,
+    ("002", "second-opinion-hospitals"): 903,
     ("002", "critical-mdt-teams"): 152,
     ("002", "oncology-drug-hospitals"): 38,
     ("002", "registration-hospitals"): 903,
@@ -129,6 +130,12 @@ def test_name_wrapped_over_two_lines(parsed):
     assert row.raw_name == "Hospitals of the University of Pennsylvania-Penn Presbyterian 宾夕法尼亚大学医院"
     assert row.note == "name continues from line 388"
     assert (row.raw_country, row.raw_place) == ("美国", "费城")
+
+
+def test_name_tail_pushed_over_a_page_break(parsed):
+    row = _row(parsed, ("002", "second-opinion-hospitals"), 2409)
+    assert row.raw_name == "上海交通大学医学院附属第九人民医院黄浦分院特需部"
+    assert "name continues on line 2411" in row.note
 
 
 def test_one_hospital_spans_many_team_rows(parsed):
