@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from directory.hospitals import attach_coordinates, place_stats, region_rows, resolve_hospitals
 from directory.manifest import DocumentSpec, Manifest, load_manifest
 from directory.parse_tables import parse_table
 from directory.schema import create_schema
@@ -102,14 +103,14 @@ def parse_sources(manifest: Manifest, progress: Progress = _quiet) -> ParsedSour
 
 def resolve_coverage(parsed: ParsedSources) -> list[dict]:
     """Give each covered-city entry its adcode (or a reason why not); return coverage rows."""
-    from geodata.places import resolve_place
+    from directory.locate import resolve_listed
 
     services_of: dict[str, list[str]] = {}
     for ts in parsed.table_services:
         services_of.setdefault(ts["table_id"], []).append(ts["service_id"])
     coverage: set[tuple[str, str]] = set()
     for entry in parsed.coverage_entries:
-        match = resolve_place(entry["raw_province"], entry["raw_city"])
+        match = resolve_listed(entry["raw_province"], entry["raw_city"])
         adcode = match.district_adcode or match.city_adcode
         if match.status not in ("exact", "alias", "conflict"):
             adcode = None
@@ -169,7 +170,20 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     coverage = resolve_coverage(parsed)
     seconds["coverage"] = time.perf_counter() - t0
 
+    progress(f"Resolving {len(parsed.listings)} listings into hospitals")
+    t0 = time.perf_counter()
+    origin_of = {s["file"]: s["origin"] for s in parsed.sources}
+    resolved = resolve_hospitals(parsed.listings, parsed.table_services, origin_of)
+    attach_coordinates(resolved["hospitals"])
+    seconds["resolve"] = time.perf_counter() - t0
+    place_report = place_stats(parsed.listings, resolved["hospitals"])
+
     tables = {
+        "regions": region_rows(),
+        "hospitals": resolved["hospitals"],
+        "eligibility": resolved["eligibility"],
+        "aliases": resolved["aliases"],
+        "review_queue": resolved["review_queue"],
         "sources": parsed.sources, "source_tables": parsed.tables, "services": parsed.services,
         "table_services": parsed.table_services, "listings": parsed.listings,
         "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,
@@ -180,7 +194,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     try:
         seconds["total"] = time.perf_counter() - started
         progress(f"Writing {out}")
-        write_registry(tmp, tables, _report_rows(parsed, seconds))
+        report = _report_rows(parsed, seconds)
+        report += [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
+        write_registry(tmp, tables, report)
         os.replace(tmp, out)
     finally:
         if tmp.exists():

@@ -38,7 +38,7 @@ TABLES: dict[str, dict] = {
                  "province_adcode": str, "city_adcode": str, "lat": float, "lon": float, "geo_precision": str,
                  "geo_source": str, "place_source": str, "place_conflict": str, "grade": str,
                  "grade_source": str, "grade_conflict": str, "parent_id": str, "campus": str, "country": str,
-                 "listing_count": int},
+                 "listing_count": int, "overseas_city": str},
         pk="id",
     ),
     "listings": dict(
@@ -72,6 +72,11 @@ TABLES: dict[str, dict] = {
         columns={"hospital_id": str, "alias": str, "source": str},
         pk=("hospital_id", "alias", "source"),
         foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    "review_queue": dict(
+        columns={"hospital_a": str, "hospital_b": str, "name_a": str, "name_b": str, "listing_a": int,
+                 "listing_b": int, "score": float, "reason": str},
+        pk=("listing_a", "listing_b"),
     ),
     "rejects": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_text": str, "reason": str},

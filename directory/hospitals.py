@@ -1,0 +1,170 @@
+"""Turn parsed listings into canonical hospital rows, eligibility, aliases and the review queue."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+
+from directory.grades import normalize_grade
+from directory.knowledge import KNOWLEDGE_DIR, read_tsv
+from directory.locate import ListingPlace, locate_listing
+from directory.names import normalize_name
+from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
+
+
+@cache
+def _countries() -> tuple[tuple[str, str], ...]:
+    rows = read_tsv(KNOWLEDGE_DIR / "countries.tsv", ("alias", "country", "evidence"), ("alias", "country", "evidence"))
+    return tuple((r["alias"], r["country"]) for _, r in rows)
+
+
+def country_of(listing: dict) -> str:
+    """Country of a listing: '中国' for domestic lists; for overseas tables, from group, place or name."""
+    if listing.get("raw_country") is None:
+        return "中国"
+    for text in (listing["raw_country"], listing.get("raw_place") or "", listing["raw_name"]):
+        for alias, country in _countries():
+            if alias in text:
+                return country
+    return "未知"
+
+
+def _regions():
+    from geodata.divisions import load_regions
+
+    return load_regions()
+
+
+def region_rows() -> list[dict]:
+    """The `regions` table: every division with its WGS-84 centroid and city tier."""
+    from geodata.tiers import tier_for
+
+    rows = []
+    for r in _regions().values():
+        tier = tier_for(r.adcode) if r.level == "city" else None
+        rows.append({"adcode": r.adcode, "name": r.name, "level": r.level, "parent_adcode": r.parent_adcode,
+                     "lat": r.lat, "lon": r.lon, "coord_source": r.coord_source, "tier": tier,
+                     "tier_source": "第一财经·新一线城市研究所《城市商业魅力排行榜》2024 (geodata/data/city_tiers.tsv)" if tier else None})
+    return rows
+
+
+def _name(adcode: str | None) -> str | None:
+    if not adcode:
+        return None
+    r = _regions().get(adcode)
+    return r.name if r else None
+
+
+def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
+    """The best-supported place of a cluster and a note on disagreement."""
+    strength = {"name": 3, "list": 2, "institution_seat": 1, "list_province": 0, "none": -1}
+    with_city = [p for p in places if p.city]
+    if not with_city:
+        prov = [p for p in places if p.province]
+        return (prov[0] if prov else None), ""
+    counts = Counter(p.city for p in with_city)
+    best_city = max(counts, key=lambda c: (max(strength[p.source] for p in with_city if p.city == c), counts[c]))
+    chosen = max((p for p in with_city if p.city == best_city), key=lambda p: (strength[p.source], p.district or ""))
+    conflict = ""
+    if len(counts) > 1:
+        conflict = "listings disagree on the city: " + ", ".join(f"{c} ({n})" for c, n in counts.most_common())
+    return chosen, conflict
+
+
+def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
+    """Resolve listings in place (hospital_id, match fields, place) and return the hospital tables."""
+    rows: list[Row] = []
+    places: dict[int, ListingPlace] = {}
+    for li in listings:
+        norm = normalize_name(li["raw_name"])
+        country = country_of(li)
+        if country == "中国":
+            place = locate_listing(norm.clean, li.get("raw_province"), li.get("raw_city"))
+        else:
+            place = ListingPlace(None, None, None, "none", f"overseas ({country})")
+        places[li["id"]] = place
+        li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
+                  place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
+        order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
+        key_city = place.city if country == "中国" else (li.get("raw_place") or None)
+        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, place.district))
+    res = resolve(rows)
+    parents = campus_parent(res.clusters)
+    by_id = {li["id"]: li for li in listings}
+    cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
+    hospitals, aliases = [], set()
+    for cid, members in enumerate(res.clusters):
+        hid = cluster_ids[cid]
+        place, conflict = _vote([places[r.listing_id] for r in members])
+        grades = Counter()
+        grade_src: dict[str, str] = {}
+        for r in members:
+            g = normalize_grade(by_id[r.listing_id].get("raw_grade"))
+            if g:
+                grades[g] += 1
+                grade_src.setdefault(g, f"{by_id[r.listing_id]['source_file']}:{by_id[r.listing_id]['line']}")
+        grade = grades.most_common(1)[0][0] if grades else None
+        country = members[0].country
+        adcode = place.district or place.city or place.province if place else None
+        hospitals.append({
+            "id": hid, "name": canonical_name(members), "country": country,
+            "province": _name(place.province) if place else None, "city": _name(place.city) if place else None,
+            "district": _name(place.district) if place else None, "adcode": adcode,
+            "province_adcode": place.province if place else None, "city_adcode": place.city if place else None,
+            "place_source": place.source if place else ("overseas" if country != "中国" else "none"),
+            "place_conflict": conflict or (place.conflict if place else "") or None,
+            "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
+            "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
+            "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
+            "campus": members[0].norm.campus, "listing_count": len(members),
+            "overseas_city": members[0].city if country != "中国" else None,
+        })
+        for r in members:
+            li = by_id[r.listing_id]
+            src = f"{li['source_file']}:{li['line']}"
+            aliases.add((hid, r.raw_name, src))
+            for extra in (*r.norm.aliases, *r.norm.former_names):
+                aliases.add((hid, extra, f"bracket in {src}"))
+    for li in listings:
+        d = res.decisions[li["id"]]
+        li.update(hospital_id=cluster_ids[d.cluster], match_method=d.method, match_score=d.score)
+    services_of: dict[str, list[str]] = {}
+    for ts in table_services:
+        services_of.setdefault(ts["table_id"], []).append(ts["service_id"])
+    eligibility = sorted({(s, li["hospital_id"]) for li in listings for s in services_of[li["table_id"]]})
+    review = [{**r, "hospital_a": by_id[r["listing_a"]]["hospital_id"], "hospital_b": by_id[r["listing_b"]]["hospital_id"]}
+              for r in res.review]
+    return {
+        "hospitals": hospitals,
+        "eligibility": [{"service_id": s, "hospital_id": h} for s, h in eligibility],
+        "aliases": [{"hospital_id": h, "alias": a, "source": s} for h, a, s in sorted(aliases)],
+        "review_queue": [r for r in review if r["hospital_a"] != r["hospital_b"]],
+    }
+
+
+def attach_coordinates(hospitals: list[dict]) -> None:
+    """District centroid where the district is known, else the city's; precision says which."""
+    regions = _regions()
+    for h in hospitals:
+        for level, code in (("district", h.get("district") and h["adcode"]), ("city", h.get("city_adcode"))):
+            r = regions.get(code) if code else None
+            if r and r.lat is not None:
+                h.update(lat=r.lat, lon=r.lon, geo_precision=level,
+                         geo_source=f"centroid of {r.name} ({r.adcode}): {r.coord_source}")
+                break
+        else:
+            h.update(lat=None, lon=None, geo_precision=None, geo_source=None)
+
+
+def place_stats(listings: list[dict], hospitals: list[dict]) -> dict[str, str]:
+    """Share of mainland listings and hospitals with a city, for the build report."""
+    mainland = [li for li in listings if country_of(li) == "中国"]
+    with_city = sum(1 for li in mainland if li.get("city_adcode"))
+    hosp = [h for h in hospitals if h["country"] == "中国"]
+    return {
+        "mainland listings with a city": f"{with_city}/{len(mainland)} ({with_city / max(len(mainland), 1):.2%})",
+        "mainland hospitals with a city": f"{sum(1 for h in hosp if h['city_adcode'])}/{len(hosp)}",
+        "listings without a city": json.dumps(
+            [f"{li['source_file']}:{li['line']} {li['raw_name']}" for li in mainland if not li.get("city_adcode")],
+            ensure_ascii=False),
+    }
