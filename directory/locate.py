@@ -6,6 +6,7 @@ Evidence order (strongest first): a place written in the hospital's name (北京
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from geodata.match import PlaceMatch
@@ -44,10 +45,15 @@ def _is_seat(m: PlaceMatch) -> bool:
 def locate_listing(name: str, raw_province: str | None, raw_city: str | None) -> ListingPlace:
     """Combine the list's cells and the name's own place into one place with its source."""
     listed = resolve_listed(raw_province, raw_city) if (raw_province or raw_city) else None
-    named = place_from_name(name)
+    # Bracket contents are aliases (中山一院 is not in 中山市): read the place from the name outside them.
+    outside = re.split(r"[(（]", name, maxsplit=1)[0].strip() or name
+    named = place_from_name(outside)
     listed_ok = listed is not None and listed.status in _OK and listed.province_adcode
     named_ok = named.status in _OK and named.city_adcode is not None
-    if named_ok and not _is_seat(named):
+    # A place written with its suffix (濮阳市…, 北京市昌平区…) beats the list's cells; a bare name
+    # (岳阳医院, 北京协和医院) only fills in when the list gives no city.
+    explicit = named_ok and named.status == "exact" and not _is_seat(named)
+    if explicit or named_ok and not _is_seat(named) and not (listed_ok and listed.city_adcode):
         conflict = ""
         if listed_ok and listed.city_adcode and listed.city_adcode != named.city_adcode:
             conflict = (f"list says {raw_province or ''}{raw_city or ''} ({listed.city_adcode}) but the name "
@@ -58,6 +64,9 @@ def locate_listing(name: str, raw_province: str | None, raw_city: str | None) ->
         if district is None and listed_ok and listed.city_adcode == named.city_adcode:
             district = listed.district_adcode
         return ListingPlace(named.province_adcode, named.city_adcode, district, "name", named.reason, conflict)
+    if listed_ok and listed.city_adcode and named_ok and not _is_seat(named) and named.city_adcode != listed.city_adcode:
+        return ListingPlace(listed.province_adcode, listed.city_adcode, listed.district_adcode, "list", listed.reason,
+                            f"the name's bare place {named.city_adcode} differs; the list's city wins")
     if listed_ok and listed.city_adcode:
         return ListingPlace(listed.province_adcode, listed.city_adcode, listed.district_adcode, "list", listed.reason)
     if named_ok:  # an institution's seat city: used when the list gives no city and no other province

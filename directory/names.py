@@ -91,9 +91,9 @@ OWNER_REWRITES = (("中国人民武装警察部队", "武警"),)
 NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
 CAMPUS_SUFFIX = r"(?:院区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
 MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
-DEPARTMENT_RE = re.compile(
-    rf"(?:特需部|特需门诊|特需|国际医疗部|国际部|[{CJK}]{{1,6}}?会诊中心|血液[{CN_NUM}\d]*区"
-    rf"|[{CJK}]{{2,4}}病区|心脏中心|[{CJK}]{{1,4}}科)$"
+DEPARTMENT_FULL_RE = re.compile(
+    rf"(?:特需部|特需门诊|特需|国际医疗部|国际部|[{CJK}]{{1,6}}会诊中心|血液[{CN_NUM}\d]*区"
+    rf"|[{CJK}]{{2,4}}病区|心脏中心|[{CJK}]{{1,4}}科|(?:疑难)?多学科(?:联合)?门诊)"
 )
 # Words that, right after a place name, show the place belongs to a university name (吉林大学, 北京中医药大学).
 INSTITUTION_WORDS = (
@@ -425,14 +425,14 @@ def campus_key(campus: str | None) -> str | None:
 
 
 def split_department(text: str) -> tuple[str, str | None]:
-    """Split a department or service suffix (血液一区, 特需部) that is the same site as the hospital."""
-    m = DEPARTMENT_RE.search(text)
-    if (
-        m
-        and re.search(r"(?:医院|院|中心)$", text[: m.start()])
-        and not text.endswith(("专科", "眼科", "骨科"))
-    ):
-        return text[: m.start()], m.group(0)
+    """Split a department or service suffix (血液一区, 特需部, 眼科会诊中心, 多学科联合门诊) that is the same
+    site as the hospital: the earliest split after 医院/院 whose whole remainder is such a suffix."""
+    if text.endswith(("专科", "眼科", "骨科")):
+        return text, None
+    for m in re.finditer(r"医院|院", text):
+        rest = text[m.end():]
+        if rest and DEPARTMENT_FULL_RE.fullmatch(rest):
+            return text[: m.end()], rest
     return text, None
 
 

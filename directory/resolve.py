@@ -49,6 +49,14 @@ class Group:
         return self.rows[0].norm
 
     @property
+    def norms(self) -> list[NormalizedName]:
+        """Distinct spellings in the group; their bracket aliases differ even when identities agree."""
+        seen: dict[str, NormalizedName] = {}
+        for r in self.rows:
+            seen.setdefault(r.norm.clean, r.norm)
+        return list(seen.values())
+
+    @property
     def city(self) -> str | None:
         return self.rows[0].city
 
@@ -93,9 +101,19 @@ class _UnionFind:
             self.members[keep].extend(self.members.pop(drop))
 
 
+def _full_key(norm: NormalizedName) -> tuple:
+    """Identity plus the places written in the name: what a knowledge-file link names exactly."""
+    return identity(norm), norm.places
+
+
 def _link_keys(kind: str) -> set[frozenset]:
-    return {frozenset((identity(normalize_name(link.name_a)), identity(normalize_name(link.name_b))))
+    return {frozenset((_full_key(normalize_name(link.name_a)), _full_key(normalize_name(link.name_b))))
             for link in load_links(kind)}
+
+
+def _linked(links: set[frozenset], a: NormalizedName, b: NormalizedName) -> bool:
+    """True when some variant of a and some variant of b form a pair in the link file."""
+    return any(frozenset((_full_key(va), _full_key(vb))) in links for va in variants(a) for vb in variants(b))
 
 
 def _same_place(a: Group, b: Group) -> bool:
@@ -109,10 +127,11 @@ def _same_place(a: Group, b: Group) -> bool:
 
 def resolve(rows: list[Row]) -> Resolution:
     """Cluster rows into hospital sites."""
-    # 1. Groups: same identity (core, numbers, campus) in the same country and city.
+    # 1. Groups: same identity (core, numbers, campus) and same places written in the name, in the
+    #    same country and city. A generic core (中医医院) differs only by its written place.
     groups: dict[tuple, Group] = {}
     for row in sorted(rows, key=lambda r: r.order):
-        key = (row.country, row.province, row.city, identity(row.norm))
+        key = (row.country, row.province, row.city, identity(row.norm), row.norm.places)
         groups.setdefault(key, Group(key)).rows.append(row)
     glist = list(groups.values())
     uf = _UnionFind(len(glist))
@@ -137,10 +156,9 @@ def resolve(rows: list[Row]) -> Resolution:
                 ga, gb = glist[a], glist[b]
                 if not _same_place(ga, gb):
                     return False
-                if frozenset((identity(ga.norm), identity(gb.norm))) in cannot:
+                if any(_linked(cannot, a, b) for a in ga.norms for b in gb.norms):
                     return False
-                ok, _ = compatible(ga.norm, gb.norm)
-                if not ok and frozenset((identity(ga.norm), identity(gb.norm))) not in must:
+                if not any(compatible(a, b)[0] or _linked(must, a, b) for a in ga.norms for b in gb.norms):
                     return False
         return True
 
@@ -158,14 +176,14 @@ def resolve(rows: list[Row]) -> Resolution:
                 gj = glist[members[y]]
                 if gi.city and gj.city and gi.city != gj.city:
                     continue
-                pair = frozenset((identity(gi.norm), identity(gj.norm)))
-                if pair in must:
+                if any(_linked(must, a, b) for a in gi.norms for b in gj.norms):
                     try_merge(members[x], members[y], "must_link", 100.0)
                     continue
-                ok, reason = compatible(gi.norm, gj.norm)
-                if not ok:
+                verdicts = [(compatible(a, b), a, b) for a in gi.norms for b in gj.norms]
+                scored = [(name_score(a, b), why) for (ok, why), a, b in verdicts if ok]
+                if not scored:
                     continue
-                score = name_score(gi.norm, gj.norm)
+                score, reason = max(scored)
                 if score >= FUZZY_THRESHOLD and (gi.city or gj.city or province):
                     try_merge(members[x], members[y], "alias" if score == 100.0 else "fuzzy", score)
                 elif score >= REVIEW_FLOOR and uf.find(members[x]) != uf.find(members[y]):
@@ -209,7 +227,11 @@ def canonical_name(rows: list[Row]) -> str:
         if n.department and base.endswith(n.department):
             base = base[: -len(n.department)]
         counts[base] += 1
-    return max(counts, key=lambda s: (len(s), counts[s], s))
+    best = max(counts, key=lambda s: (len(s), counts[s], s))
+    campus = rows[0].norm.campus
+    if campus and campus not in best:
+        best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
+    return best
 
 
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:

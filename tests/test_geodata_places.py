@@ -188,7 +188,9 @@ def test_place_from_name_traps() -> None:
     assert place_from_name("北京中医药大学东方医院").city_adcode == "110100"  # not 东方市
     assert place_from_name("四川省人民医院").city_adcode is None
     assert place_from_name("四川省人民医院").province_adcode == "510000"
-    assert place_from_name("中国人民解放军总医院").status == "unknown"
+    # 解放军总医院 is an institution whose seat (北京) is knowledge in institution_seats.tsv.
+    assert place_from_name("中国人民解放军总医院").city_adcode == "110100"
+    assert place_from_name("中国人民解放军总医院").status == "alias"
     assert place_from_name("吉林省吉林大学第一医院").city_adcode == "220100"
 
 
