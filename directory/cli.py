@@ -60,6 +60,50 @@ def report(db: str, as_json: bool) -> None:
         click.echo(format_report(data))
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--city", default=None, help="City the hospital is in (any form: 北京, 北京市, 110100); narrows the match.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Registry file to match against.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50), help="How many candidates to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> None:
+    """Best canonical hospital for NAME, with score, reasons and runner-up candidates."""
+    import os
+
+    from directory.lookup import index_for, resolve_name
+    from directory.report import ReportError, _connect
+
+    try:
+        _connect(Path(db)).close()
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    city_adcode = city_name = None
+    if city:
+        from geodata.places import resolve_city_query
+
+        place = resolve_city_query(city)
+        city_adcode = place.city_adcode
+        if place.status not in ("exact", "alias") or not city_adcode:
+            raise click.BadParameter(f"{city!r}: {place.reason}", param_hint="--city")
+        city_name = city
+    index = index_for(str(Path(db).resolve()), os.path.getmtime(db))
+    result = resolve_name(index, name, city_adcode=city_adcode, city_name=city_name, limit=limit)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    best = result["best"]
+    if best:
+        click.echo(f"{best['name']}  [{best['id']}]  {best['province'] or ''} {best['city'] or ''}  "
+                   f"score {best['score']}  ({'; '.join(best['reasons'])})")
+    else:
+        click.echo(f"No confident match for {name!r} (threshold {result['threshold']}).")
+    if result["candidates"]:
+        click.echo("Candidates:")
+        for c in result["candidates"]:
+            click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}")
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--insurer", required=True, help="Insurer that publishes the list, e.g. 众安保险.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from functools import cache
 
@@ -76,8 +77,10 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     rows: list[Row] = []
     places: dict[int, ListingPlace] = {}
     for li in listings:
-        norm = normalize_name(li["raw_name"])
         country = country_of(li)
+        # Overseas names carry their city and country in brackets ((London, England)): not aliases.
+        raw = li["raw_name"] if country == "中国" else re.sub(r"[(（][^)）]*[)）]", "", li["raw_name"])
+        norm = normalize_name(raw)
         if country == "中国":
             place = locate_listing(norm.clean, li.get("raw_province"), li.get("raw_city"))
         else:

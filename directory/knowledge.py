@@ -132,3 +132,8 @@ def expand_abbreviation(name: str, city: str | None = None) -> str | None:
             if a.city and a.city.removesuffix("市") == key:
                 return a.full_name
     return None
+
+
+def abbreviation_meanings(name: str) -> tuple[str, ...]:
+    """Every full name a short name is listed for (several means it needs a city)."""
+    return tuple(a.full_name for a in load_abbreviations() if a.abbreviation == name)

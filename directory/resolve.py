@@ -184,12 +184,14 @@ def resolve(rows: list[Row]) -> Resolution:
                 if not scored:
                     continue
                 score, reason = max(scored)
-                if score >= FUZZY_THRESHOLD and (gi.city or gj.city or province):
+                placed = bool(gi.city or gj.city or province)
+                if score >= FUZZY_THRESHOLD and placed:
                     try_merge(members[x], members[y], "alias" if score == 100.0 else "fuzzy", score)
                 elif score >= REVIEW_FLOOR and uf.find(members[x]) != uf.find(members[y]):
+                    why = f"below threshold {FUZZY_THRESHOLD}" if placed else "no place to confirm the match"
                     review.append({"name_a": gi.rows[0].raw_name, "name_b": gj.rows[0].raw_name,
                                    "listing_a": gi.rows[0].listing_id, "listing_b": gj.rows[0].listing_id,
-                                   "score": round(score, 1), "reason": f"below threshold {FUZZY_THRESHOLD}; {reason}"})
+                                   "score": round(score, 1), "reason": f"{why}; {reason}"})
     # Province-less groups join a placed group of the same identity when exactly one such site exists.
     for members in by_identity.values():
         placed = {uf.find(i) for i in members if glist[i].province}
@@ -218,6 +220,10 @@ def hospital_id(source_key: str) -> str:
 def canonical_name(rows: list[Row]) -> str:
     """The fullest official name among the cluster's names: brackets, departments and campuses aside."""
     counts = Counter()
+    if rows[0].country != "中国":  # overseas: keep the printed form (English and Chinese), spaces folded
+        for r in rows:
+            counts[" ".join(r.raw_name.replace("' s", "'s").split())] += 1
+        return max(counts, key=lambda s: (counts[s], len(s), s))
     for r in rows:
         n = r.norm
         base = n.clean
@@ -229,7 +235,7 @@ def canonical_name(rows: list[Row]) -> str:
         counts[base] += 1
     best = max(counts, key=lambda s: (len(s), counts[s], s))
     campus = rows[0].norm.campus
-    if campus and campus not in best:
+    if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
     return best
 
