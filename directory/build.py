@@ -174,7 +174,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     t0 = time.perf_counter()
     origin_of = {s["file"]: s["origin"] for s in parsed.sources}
     resolved = resolve_hospitals(parsed.listings, parsed.table_services, origin_of)
-    attach_coordinates(resolved["hospitals"])
+    from geodata.geocoder import load_cache
+
+    attach_coordinates(resolved["hospitals"], load_cache())
     seconds["resolve"] = time.perf_counter() - t0
     place_report = place_stats(parsed.listings, resolved["hospitals"])
 

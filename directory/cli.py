@@ -104,6 +104,44 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
             click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}")
 
 
+@cli.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, exists=True),
+              help="Registry whose hospitals to geocode.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 100000),
+              help="At most this many hospitals per run.")
+def geocode(db: str, limit: int) -> None:
+    """Fetch exact coordinates from AMap (needs HOSPNET_AMAP_KEY) into the geocode cache.
+
+    Results are appended to sources/geocode_cache.tsv (or $HOSPNET_GEOCODE_CACHE) with their
+    coordinate system (GCJ-02) and date; the next build converts them to WGS-84 and marks those
+    hospitals geo_precision = exact. Without a key this command stops with an error.
+    """
+    import os
+    import sqlite3
+
+    from geodata.geocoder import GeocodeError, amap_search, append_to_cache, load_cache
+
+    key = os.environ.get("HOSPNET_AMAP_KEY")
+    if not key:
+        raise click.ClickException("HOSPNET_AMAP_KEY is not set: an AMap Web-service key is needed to geocode")
+    try:
+        cached = load_cache()
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            todo = [(n, c) for n, c in conn.execute(
+                "SELECT name, city_adcode FROM hospitals WHERE country = '中国' AND city_adcode IS NOT NULL")
+                if (n, c) not in cached][:limit]
+        found = []
+        with click.progressbar(todo, label="Geocoding", file=sys.stderr) as bar:
+            for name, city in bar:
+                hit = amap_search(name, city, key)
+                if hit:
+                    found.append((name, city, *hit))
+        append_to_cache(found)
+    except GeocodeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Geocoded {len(found)} of {len(todo)} hospitals; run 'hospnet build' to use them.")
+
+
 @cli.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--insurer", required=True, help="Insurer that publishes the list, e.g. 众安保险.")

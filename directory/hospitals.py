@@ -145,10 +145,16 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     }
 
 
-def attach_coordinates(hospitals: list[dict]) -> None:
-    """District centroid where the district is known, else the city's; precision says which."""
+def attach_coordinates(hospitals: list[dict], exact: dict | None = None) -> None:
+    """A cited exact point (geocode cache) if there is one, else the district centroid where the
+    district is known, else the city's; geo_precision says which."""
     regions = _regions()
+    exact = exact or {}
     for h in hospitals:
+        point = exact.get((h["name"], h.get("city_adcode") or ""))
+        if point:
+            h.update(lat=point.lat, lon=point.lon, geo_precision="exact", geo_source=point.source)
+            continue
         for level, code in (("district", h.get("district") and h["adcode"]), ("city", h.get("city_adcode"))):
             r = regions.get(code) if code else None
             if r and r.lat is not None:

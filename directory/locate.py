@@ -28,13 +28,13 @@ class ListingPlace:
 
 def resolve_listed(province: str | None, city: str | None) -> PlaceMatch:
     """A list's province/city cells; a city that is not in the printed province (a shifted row) is
-    looked up alone and kept as a conflict when that finds exactly one official unit of its name."""
+    looked up alone and kept as a conflict when that finds exactly one unit of its name."""
     match = resolve_place(province, city)
     if match.status in ("ambiguous", "unknown") and province and city:
         alone = resolve_place(None, city)
-        if alone.status == "exact":
+        if alone.status in ("exact", "alias") and not alone.candidates and alone.city_adcode:
             return PlaceMatch(alone.province_adcode, alone.city_adcode, alone.district_adcode, "conflict",
-                              f"{city} is not in {province}; {alone.reason} (official name, province cell ignored)")
+                              f"{city} is not in {province}; {alone.reason} (one unit of that name; province cell ignored)")
     return match
 
 
