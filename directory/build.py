@@ -17,7 +17,7 @@ import sqlite_utils
 from directory.hospitals import attach_coordinates, place_stats, region_rows, resolve_hospitals
 from directory.manifest import DocumentSpec, Manifest, load_manifest
 from directory.parse_tables import parse_table
-from directory.schema import create_schema
+from directory.schema import TABLES, create_schema
 from directory.sources import read_source
 
 Progress = Callable[[str], None]
@@ -132,11 +132,15 @@ def write_registry(path: Path, tables: dict[str, list[dict]], report: list[dict]
     """Write all rows to a fresh SQLite file at `path`."""
     db = sqlite_utils.Database(path)
     create_schema(db)
-    with db.conn:
-        for name, rows in tables.items():
-            if rows:
-                db[name].insert_all(rows, batch_size=1000)
-        db["build_report"].insert_all(report)
+    conn = db.conn
+    conn.execute("PRAGMA synchronous = OFF")  # a half-written temp file is discarded anyway
+    with conn:
+        for name, rows in [*tables.items(), ("build_report", report)]:
+            if not rows:
+                continue
+            columns = list(TABLES[name]["columns"])
+            sql = f"INSERT INTO [{name}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))})"
+            conn.executemany(sql, ([row.get(c) for c in columns] for row in rows))
     db.conn.execute("PRAGMA journal_mode = DELETE")
     db.conn.execute("ANALYZE")
     db.close()
@@ -199,6 +203,10 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         report = _report_rows(parsed, seconds)
         report += [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
         write_registry(tmp, tables, report)
+        from api.search_index import add_search_index
+
+        progress("Indexing names for search")
+        add_search_index(tmp)
         os.replace(tmp, out)
     finally:
         if tmp.exists():

@@ -171,6 +171,15 @@ def import_(file: Path, insurer: str, service: str, product: str, kind: str, col
                f"[{mapped}]. Run 'hospnet build' to include it.")
 
 
+def _register_serve() -> None:
+    from api.serve import serve
+
+    cli.add_command(serve)
+
+
+_register_serve()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli(prog_name="hospnet")
 

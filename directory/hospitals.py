@@ -76,13 +76,21 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     """Resolve listings in place (hospital_id, match fields, place) and return the hospital tables."""
     rows: list[Row] = []
     places: dict[int, ListingPlace] = {}
+    # Lists repeat the same names and cells many times: normalize and locate each distinct one once.
+    norm_of: dict[str, object] = {}
+    place_of: dict[tuple, ListingPlace] = {}
     for li in listings:
         country = country_of(li)
         # Overseas names carry their city and country in brackets ((London, England)): not aliases.
         raw = li["raw_name"] if country == "中国" else re.sub(r"[(（][^)）]*[)）]", "", li["raw_name"])
-        norm = normalize_name(raw)
+        norm = norm_of.get(raw)
+        if norm is None:
+            norm = norm_of[raw] = normalize_name(raw)
         if country == "中国":
-            place = locate_listing(norm.clean, li.get("raw_province"), li.get("raw_city"))
+            cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
+            place = place_of.get(cell)
+            if place is None:
+                place = place_of[cell] = locate_listing(*cell)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
         places[li["id"]] = place

@@ -12,9 +12,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from directory.knowledge import load_links
-from directory.match_rules import compatible, identity, name_score, variants
+from directory.match_rules import (
+    campus_conflict,
+    compatible,
+    identity,
+    name_score,
+    numbers_conflict,
+    places_conflict,
+    type_conflict,
+    variants,
+)
 from directory.names import NormalizedName, campus_key, normalize_name
 
+_EMPTY: frozenset = frozenset()
 FUZZY_THRESHOLD = 92.0  # core similarity needed for a fuzzy merge inside one city
 REVIEW_FLOOR = 80.0  # compatible pairs scoring between this and the threshold go to the review queue
 
@@ -39,6 +49,9 @@ class Group:
 
     key: tuple
     rows: list[Row] = field(default_factory=list)
+    norms: list[NormalizedName] = field(default_factory=list)
+    keys: frozenset = frozenset()
+    plain: bool = True
 
     @property
     def country(self) -> str:
@@ -48,13 +61,15 @@ class Group:
     def norm(self) -> NormalizedName:
         return self.rows[0].norm
 
-    @property
-    def norms(self) -> list[NormalizedName]:
-        """Distinct spellings in the group; their bracket aliases differ even when identities agree."""
+    def freeze(self) -> None:
+        """Compute what comparisons need once: distinct spellings and the full keys of their variants."""
         seen: dict[str, NormalizedName] = {}
         for r in self.rows:
             seen.setdefault(r.norm.clean, r.norm)
-        return list(seen.values())
+        self.norms = list(seen.values())
+        self.keys = _group_keys(self.norms)
+        # A spelling without brackets, plates or known expansions can skip the alias machinery.
+        self.plain = all(not (n.aliases or n.former_names or n.known_as) for n in self.norms)
 
     @property
     def city(self) -> str | None:
@@ -106,14 +121,18 @@ def _full_key(norm: NormalizedName) -> tuple:
     return identity(norm), norm.places
 
 
-def _link_keys(kind: str) -> set[frozenset]:
-    return {frozenset((_full_key(normalize_name(link.name_a)), _full_key(normalize_name(link.name_b))))
-            for link in load_links(kind)}
+def _link_partners(kind: str) -> dict[tuple, set[tuple]]:
+    """Full key → full keys it is linked to, from must_link.tsv or cannot_link.tsv."""
+    partners: dict[tuple, set[tuple]] = defaultdict(set)
+    for link in load_links(kind):
+        a, b = _full_key(normalize_name(link.name_a)), _full_key(normalize_name(link.name_b))
+        partners[a].add(b)
+        partners[b].add(a)
+    return partners
 
 
-def _linked(links: set[frozenset], a: NormalizedName, b: NormalizedName) -> bool:
-    """True when some variant of a and some variant of b form a pair in the link file."""
-    return any(frozenset((_full_key(va), _full_key(vb))) in links for va in variants(a) for vb in variants(b))
+def _group_keys(norms: list[NormalizedName]) -> frozenset[tuple]:
+    return frozenset(_full_key(v) for n in norms for v in variants(n))
 
 
 def _same_place(a: Group, b: Group) -> bool:
@@ -131,20 +150,43 @@ def resolve(rows: list[Row]) -> Resolution:
     #    same country and city. A generic core (中医医院) differs only by its written place.
     groups: dict[tuple, Group] = {}
     for row in sorted(rows, key=lambda r: r.order):
-        key = (row.country, row.province, row.city, identity(row.norm), row.norm.places)
+        key = (row.country, row.province, row.city, row.district, identity(row.norm), row.norm.places)
         groups.setdefault(key, Group(key)).rows.append(row)
     glist = list(groups.values())
+    for g in glist:
+        g.freeze()
     uf = _UnionFind(len(glist))
-    cannot = _link_keys("cannot")
-    must = _link_keys("must")
+    cannot = _link_partners("cannot")
+    must = _link_partners("must")
     method: dict[int, tuple[str, float]] = {}
     review: list[dict] = []
 
-    # 2. Blocks: groups by country and province; candidates inside a block by city.
-    blocks: dict[tuple, list[int]] = defaultdict(list)
+    def linked(links: dict[tuple, set[tuple]], ga: Group, gb: Group) -> bool:
+        return any(links.get(k, _EMPTY) & gb.keys for k in ga.keys)
+
+    def judge(ga: Group, gb: Group) -> tuple[float, str] | None:
+        """Best score over compatible spelling pairs, or None when every pair is forbidden."""
+        da, db = ga.rows[0].district, gb.rows[0].district
+        if da and db and da != db:
+            return None  # one site is not in two counties/districts
+        if da != db and not (ga.norm.distinctive or gb.norm.distinctive):
+            return None  # a generic name (人民医院) with a county stated is not the prefecture's hospital
+        if ga.plain and gb.plain and len(ga.norms) == 1 and len(gb.norms) == 1:
+            a, b = ga.norms[0], gb.norms[0]
+            if numbers_conflict(a, b) or campus_conflict(a, b) or type_conflict(a, b) or places_conflict(a, b):
+                return None
+        scored = [(name_score(a, b), why) for a in ga.norms for b in gb.norms
+                  for ok, why in (compatible(a, b),) if ok]
+        return max(scored) if scored else None
+
+    # 2. Blocks: a city's groups are compared with each other; groups without a city with every
+    #    group of their province. Cost grows with the size of the largest city, not the country.
+    by_city: dict[tuple, list[int]] = defaultdict(list)
+    unplaced_city: dict[tuple, list[int]] = defaultdict(list)
     for i, g in enumerate(glist):
-        blocks[(g.country, g.province)].append(i)
-    # Rows with no province (lists that give none and names that state none) join by identity.
+        by_city[(g.country, g.province, g.city)].append(i)
+        if g.city is None:
+            unplaced_city[(g.country, g.province)].append(i)
     by_identity: dict[tuple, list[int]] = defaultdict(list)
     for i, g in enumerate(glist):
         by_identity[(g.country, identity(g.norm))].append(i)
@@ -154,44 +196,43 @@ def resolve(rows: list[Row]) -> Resolution:
         for a in uf.members[uf.find(i)]:
             for b in uf.members[uf.find(j)]:
                 ga, gb = glist[a], glist[b]
-                if not _same_place(ga, gb):
+                if not _same_place(ga, gb) or linked(cannot, ga, gb):
                     return False
-                if any(_linked(cannot, a, b) for a in ga.norms for b in gb.norms):
-                    return False
-                if not any(compatible(a, b)[0] or _linked(must, a, b) for a in ga.norms for b in gb.norms):
+                if judge(ga, gb) is None and not linked(must, ga, gb):
                     return False
         return True
 
     def try_merge(i: int, j: int, how: str, score: float) -> None:
-        if uf.find(i) == uf.find(j):
-            return
-        if cluster_ok(i, j):
+        if uf.find(i) != uf.find(j) and cluster_ok(i, j):
             uf.union(i, j)
             method.setdefault(j, (how, score))
 
-    for (_, province), members in blocks.items():
+    def consider(i: int, j: int) -> None:
+        gi, gj = glist[i], glist[j]
+        if linked(must, gi, gj):
+            try_merge(i, j, "must_link", 100.0)
+            return
+        verdict = judge(gi, gj)
+        if verdict is None:
+            return
+        score, reason = verdict
+        placed = bool(gi.city or gj.city or gi.province)
+        if score >= FUZZY_THRESHOLD and placed:
+            try_merge(i, j, "alias" if score == 100.0 else "fuzzy", score)
+        elif score >= REVIEW_FLOOR and uf.find(i) != uf.find(j):
+            why = f"below threshold {FUZZY_THRESHOLD}" if placed else "no place to confirm the match"
+            review.append({"name_a": gi.rows[0].raw_name, "name_b": gj.rows[0].raw_name,
+                           "listing_a": gi.rows[0].listing_id, "listing_b": gj.rows[0].listing_id,
+                           "score": round(score, 1), "reason": f"{why}; {reason}"})
+
+    for (country, province, city), members in by_city.items():
         for x in range(len(members)):
-            gi = glist[members[x]]
             for y in range(x + 1, len(members)):
-                gj = glist[members[y]]
-                if gi.city and gj.city and gi.city != gj.city:
-                    continue
-                if any(_linked(must, a, b) for a in gi.norms for b in gj.norms):
-                    try_merge(members[x], members[y], "must_link", 100.0)
-                    continue
-                verdicts = [(compatible(a, b), a, b) for a in gi.norms for b in gj.norms]
-                scored = [(name_score(a, b), why) for (ok, why), a, b in verdicts if ok]
-                if not scored:
-                    continue
-                score, reason = max(scored)
-                placed = bool(gi.city or gj.city or province)
-                if score >= FUZZY_THRESHOLD and placed:
-                    try_merge(members[x], members[y], "alias" if score == 100.0 else "fuzzy", score)
-                elif score >= REVIEW_FLOOR and uf.find(members[x]) != uf.find(members[y]):
-                    why = f"below threshold {FUZZY_THRESHOLD}" if placed else "no place to confirm the match"
-                    review.append({"name_a": gi.rows[0].raw_name, "name_b": gj.rows[0].raw_name,
-                                   "listing_a": gi.rows[0].listing_id, "listing_b": gj.rows[0].listing_id,
-                                   "score": round(score, 1), "reason": f"{why}; {reason}"})
+                consider(members[x], members[y])
+        if city is not None:
+            for i in unplaced_city.get((country, province), ()):
+                for j in members:
+                    consider(min(i, j), max(i, j))
     # Province-less groups join a placed group of the same identity when exactly one such site exists.
     for members in by_identity.values():
         placed = {uf.find(i) for i in members if glist[i].province}

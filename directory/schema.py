@@ -49,7 +49,7 @@ TABLES: dict[str, dict] = {
                  "place_status": str, "place_reason": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file"), ("service_id", "services", "id"),
-                      ("table_id", "source_tables", "id")],
+                      ("table_id", "source_tables", "id"), ("hospital_id", "hospitals", "id")],
     ),
     "coverage_entries": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_province": str,

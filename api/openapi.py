@@ -1,0 +1,145 @@
+"""OpenAPI 3.0 description of the API (served at /api/v1/openapi.json; validated in the tests)."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+def _q(name: str, desc: str, required: bool = False, schema: dict[str, Any] | None = None,
+       example: Any = None) -> dict[str, Any]:
+    p: dict[str, Any] = {"name": name, "in": "query", "required": required, "description": desc,
+                         "schema": schema or {"type": "string", "maxLength": 200}}
+    if example is not None:
+        p["example"] = example
+    return p
+
+
+SERVICE = _q("service", "Service id (002-green-channel) or a name as people say it: the service name or any "
+             "alias (重疾绿通, 二次诊疗, MDT, 特药, 医疗垫付); substring of a name as fallback.", True,
+             example="重疾绿通")
+INSURER = _q("insurer", "Narrows `service` to one insurer (substring: 众安, 中宏, 平安).", example="众安")
+CITY = _q("city", "A city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区, a county-level city "
+          "such as 彭州市) or a 6-digit adcode.", True, example="温州")
+MIN_GRADE = _q("min_grade", "Minimum hospital grade: 一级, 二级, 三级, 三级乙等, 三级甲等 (or 1, 2, 3). A hospital "
+               "of unknown grade stays in the answer as 'unverified'.", example="三级")
+
+
+def _resp(desc: str, ref: str | None = None) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{ref}"} if ref else {"type": "object"}
+    return {"description": desc, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {"400": _resp("Invalid, ambiguous or unknown parameter (lists candidates)", "Error"),
+          "404": _resp("Not found", "Error"), "405": _resp("Method not allowed", "Error"),
+          "500": _resp("Internal error", "Error")}
+
+
+def _get(summary: str, parameters: list[dict[str, Any]], ok: str, ref: str | None = None,
+         op: str = "") -> dict[str, Any]:
+    return {"get": {"summary": summary, "operationId": op, "parameters": parameters,
+                    "responses": {"200": _resp(ok, ref), **ERRORS}}}
+
+
+@functools.lru_cache(maxsize=1)
+def spec() -> dict[str, Any]:
+    evidence = {"type": "object", "description": "Where the manuals say so: a listing row (raw_name) or a "
+                "coverage entry (raw_city).",
+                "properties": {"service_id": {"type": "string"}, "source_file": {"type": "string"},
+                               "line": {"type": "integer"}, "raw_name": {"type": "string", "nullable": True},
+                               "raw_city": {"type": "string", "nullable": True}}}
+    hospital = {"type": "object", "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}, "province": {"type": "string", "nullable": True},
+        "city": {"type": "string", "nullable": True}, "district": {"type": "string", "nullable": True},
+        "grade": {"type": "string", "nullable": True}, "geo_precision": {"type": "string", "nullable": True},
+        "lat": {"type": "number", "nullable": True}, "lon": {"type": "number", "nullable": True},
+        "country": {"type": "string", "nullable": True}, "parent_id": {"type": "string", "nullable": True}}}
+    nearest_item = {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"type": "object", "properties": {
+        "distance_km": {"type": "number", "nullable": True, "description": "Great-circle km from the origin; "
+                        "null when the hospital has no coordinates (listed last)."},
+        "in_city": {"type": "boolean"},
+        "eligibility_status": {"type": "string", "enum": ["listed", "covered", "unverified"]},
+        "reasons": {"type": "array", "items": {"type": "string"},
+                    "description": "Why a hospital is 'unverified' (grade / ownership / district not recorded)."},
+        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}]}
+    error = {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message", "candidates"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "candidates": {"type": "array", "items": {"type": "object"}}}}}}
+    page_params = [_q("page", "Page number (1–10000).", schema={"type": "integer", "minimum": 1, "maximum": 10000,
+                                                                "default": 1}),
+                   _q("per_page", "Results per page (1–100).", schema={"type": "integer", "minimum": 1,
+                                                                       "maximum": 100, "default": 20})]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "hospnet API", "version": "1.0.0",
+                 "description": "Which hospital can a policy holder use for service X in city Y — answered from "
+                                "insurers' service manuals, with the file and line that say so."},
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/nearest": _get(
+                "Eligible hospitals for a service in a city, nearest first", [
+                    SERVICE, INSURER, CITY,
+                    _q("lat", "Origin latitude (WGS-84, −90…90); with lon. Default: the city centre.",
+                       schema={"type": "number", "minimum": -90, "maximum": 90}),
+                    _q("lon", "Origin longitude (WGS-84, −180…180); with lat.",
+                       schema={"type": "number", "minimum": -180, "maximum": 180}),
+                    _q("limit", "How many results (1–100).", schema={"type": "integer", "minimum": 1, "maximum": 100,
+                                                                     "default": 10}),
+                    MIN_GRADE],
+                "Results; when none is in the city, the nearest elsewhere with in_city=false and a message.",
+                "NearestResponse", "nearest"),
+            "/api/v1/eligibility": _get(
+                "Is one hospital eligible for a service (yes / no / unverified) and why", [
+                    _q("hospital", "Hospital id or name as a caller says it.", True, example="北医三院"),
+                    SERVICE, INSURER, MIN_GRADE],
+                "eligible is true, false, or null when unverified; with evidence and reasons.", None, "eligibility"),
+            "/api/v1/resolve": _get(
+                "The canonical hospital for a name as people say it", [
+                    _q("name", "The name as said or written (北医三院, 瑞金医院).", True, example="瑞金医院"),
+                    _q("city", "Optional city to narrow the search (any form, or adcode)."),
+                    _q("limit", "Candidates to return (1–20).", schema={"type": "integer", "minimum": 1,
+                                                                         "maximum": 20, "default": 5})],
+                "best (with score and reasons) or null, and candidates.", None, "resolve"),
+            "/api/v1/hospitals": _get(
+                "Search hospitals (paged); q matches names and aliases in Chinese, pinyin or initials (bjxh)", [
+                    _q("q", "Name, alias, pinyin or pinyin initials.", example="bjxh"),
+                    _q("province", "Province name (广东) or adcode."), _q("city", "City, any form, or adcode."),
+                    _q("grade", "Grade (三级甲等) or level (三级), or 'unknown'."),
+                    _q("service", "Only hospitals eligible for this service (id or name)."), INSURER,
+                    *page_params],
+                "A page of hospitals.", "HospitalPage", "hospitals"),
+            "/api/v1/hospitals/{id}": {"get": {
+                "summary": "One hospital: aliases, campuses, parent, services with evidence, listings",
+                "operationId": "hospital",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _resp("The hospital."), **ERRORS}}},
+            "/api/v1/services": _get("All services with kind, rule, aliases and counts", [], "Services.", None,
+                                     "services"),
+            "/api/v1/cities": _get("Cities (prefecture level) matching q, with tier and hospital count", [
+                _q("q", "Part of a city name, any printed form, or an adcode."),
+                _q("limit", "Maximum results (1–500).", schema={"type": "integer", "minimum": 1, "maximum": 500,
+                                                                 "default": 50})],
+                "Cities.", None, "cities"),
+            "/api/v1/coverage": _get("Is a city covered by a city_coverage service, with the entries that say so",
+                                     [SERVICE, INSURER, CITY], "Coverage of the city.", None, "coverage"),
+            "/api/v1/openapi.json": _get("This document", [], "OpenAPI 3.0 document.", None, "openapi"),
+            "/healthz": _get("Liveness: the registry answers; counts and build time", [], "Health.", None,
+                             "healthz"),
+        },
+        "components": {"schemas": {
+            "Error": error, "Evidence": evidence, "Hospital": hospital, "NearestItem": nearest_item,
+            "NearestResponse": {"type": "object", "properties": {
+                "query": {"type": "object"}, "in_city_count": {"type": "integer"},
+                "eligible_total": {"type": "integer"}, "count": {"type": "integer"},
+                "message": {"type": "string"}, "nearest_covered_city": {"type": "string", "nullable": True},
+                "coverage": {"type": "object", "description": "For city_coverage services: is the city covered, "
+                             "which entries say so, the rule."},
+                "notes": {"type": "array", "items": {"type": "string"}},
+                "origin": {"type": "object", "nullable": True},
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestItem"}}}},
+            "HospitalPage": {"type": "object", "properties": {
+                "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
+                "pages": {"type": "integer"},
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hospital"}}}},
+        }},
+    }
