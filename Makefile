@@ -17,4 +17,20 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
-.PHONY: install run test
+# Every benchmark in its short mode: figures printed, no timing assertions (CI runs this).
+bench-short: install
+	$(BIN)/python benchmarks/bench_geodata.py
+	$(BIN)/python benchmarks/bench_er.py
+	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_api.py --short
+	$(BIN)/python benchmarks/bench_scale.py --short
+
+# Full benchmarks (about 6 minutes on 2 cores): 10 s of HTTP load, synthetic registries up to 100×.
+bench: install
+	$(BIN)/python benchmarks/bench_geodata.py
+	$(BIN)/python benchmarks/bench_er.py
+	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_scale.py
+
+.PHONY: install run test bench bench-short

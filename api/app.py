@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,67 @@ def _name_resolver(conn: sqlite3.Connection, cat: Catalog):
     return resolve, "directory.lookup"
 
 
+class LiveRegistry:
+    """The catalog and name index of whatever registry file is at `path` now.
+
+    A rebuild renames a new file into place; the next request notices (inode, mtime, size changed)
+    and one thread loads the new file while the others keep answering from the old catalog. A file
+    that cannot be loaded is logged and the old catalog stays in service.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._state = self._load()
+
+    def _signature(self) -> tuple[int, int, int]:
+        st = os.stat(self.path)
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def _load(self) -> tuple[tuple[int, int, int], Catalog, Any]:
+        started = time.perf_counter()
+        signature = self._signature()
+        with connect_ro(self.path) as conn:
+            cat = Catalog(conn)
+            resolver, _ = _name_resolver(conn, cat)
+        conn.close()
+        self.load_seconds = round(time.perf_counter() - started, 3)
+        self.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%S")
+        return signature, cat, resolver
+
+    def refresh(self) -> None:
+        try:
+            changed = self._signature() != self._state[0]
+        except OSError:
+            return  # mid-swap or removed: keep serving what we have
+        if changed and self._lock.acquire(blocking=False):
+            try:
+                if self._signature() != self._state[0]:
+                    self._state = self._load()
+                    log.info("registry reloaded from %s", self.path)
+            except Exception:  # noqa: BLE001 - a bad new file must not take the service down
+                log.exception("could not load the new registry; still serving the previous one")
+            finally:
+                self._lock.release()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._state[1]
+
+    @property
+    def resolver(self) -> Any:
+        return self._state[2]
+
+    def catalog_proxy(self) -> Any:
+        live = self
+
+        class _CatalogProxy:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(live.catalog, name)
+
+        return _CatalogProxy()
+
+
 def connect_ro(db_path: str | Path) -> sqlite3.Connection:
     uri = Path(db_path).resolve().as_uri() + "?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
@@ -66,12 +128,15 @@ def create_app(db_path: str) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config["DB_PATH"] = str(path.resolve())
-    with connect_ro(path) as conn:
-        started = time.perf_counter()
-        cat = Catalog(conn)
-        resolve_name, app.config["RESOLVER"] = _name_resolver(conn, cat)
-        app.config["CATALOG_SECONDS"] = round(time.perf_counter() - started, 3)
-    conn.close()
+    live = LiveRegistry(app.config["DB_PATH"])
+    cat = live.catalog_proxy()
+
+    def resolve_name(conn: sqlite3.Connection, name: str, city_adcode: str | None = None, limit: int = 5):
+        return live.resolver(conn, name, city_adcode=city_adcode, limit=limit)
+
+    @app.before_request
+    def _follow_rebuilds() -> None:
+        live.refresh()
 
     def db() -> sqlite3.Connection:
         if "conn" not in g:
@@ -158,8 +223,8 @@ def create_app(db_path: str) -> Flask:
         return jsonify({"status": "ok", "db": os.path.basename(app.config["DB_PATH"]),
                         "built_at": built.isoformat(timespec="seconds"),
                         "build_seconds": float(timing["total"]) if "total" in timing else None,
-                        "counts": counts, "catalog_load_seconds": app.config["CATALOG_SECONDS"],
-                        "name_resolver": app.config["RESOLVER"]})
+                        "counts": counts, "catalog_load_seconds": live.load_seconds,
+                        "registry_loaded": live.loaded_at, "name_resolver": "directory.lookup"})
 
     @app.get(f"{API}/openapi.json")
     def openapi():

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +137,8 @@ class Catalog:
             if service_id in self.services:
                 self.services[service_id].areas.add(adcode)
         self.insurers = sorted({s.insurer for s in self.services.values() if s.insurer})
+        self._service_indexes: dict[str, Any] = {}
+        self._index_lock = threading.Lock()
         self._load_names(conn)
 
     # ---- names -------------------------------------------------------------------------------
@@ -153,6 +157,16 @@ class Catalog:
             seen.add((hid, clean))
             full, initials = _pinyin(clean)
             self.names.append(NameEntry(hid, clean, full, initials, is_name))
+
+    def service_index(self, service: Service, build: Callable[[], Any]) -> Any:
+        """The service's nearest-query index, built on first use (once, even under concurrent requests)."""
+        idx = self._service_indexes.get(service.id)
+        if idx is None:
+            with self._index_lock:
+                idx = self._service_indexes.get(service.id)
+                if idx is None:
+                    idx = self._service_indexes[service.id] = build()
+        return idx
 
     def search_names(self, q: str) -> dict[str, int]:
         """hospital id → match score for a name query in Chinese, pinyin or pinyin initials."""

@@ -18,8 +18,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from api.catalog import Catalog, Service, district_kind, grade_parts, grade_rank, parse_min_grade
-from geodata.distance import haversine_km
+from geodata.distance import haversine_km_np
 
 HOSPITAL_COLUMNS = ("id, name, province, city, district, adcode, province_adcode, city_adcode, lat, lon, "
                     "geo_precision, grade, grade_source, parent_id, campus, country, listing_count")
@@ -190,23 +192,75 @@ def _sort_key(item: tuple[dict[str, Any], Verdict, float | None]) -> tuple:
     return (d is None, d if d is not None else 0.0, -grade_rank(h.get("grade")), h["name"] or "", h["id"])
 
 
+@dataclass
+class ServiceIndex:
+    """A service's eligible hospitals with their base verdicts and coordinates, built once per registry
+    so that a nearest query is a few array operations instead of a table scan."""
+
+    items: list[tuple[dict[str, Any], Verdict]]
+    lat: np.ndarray
+    lon: np.ndarray
+    by_city: dict[str | None, np.ndarray]
+
+    @classmethod
+    def build(cls, conn: sqlite3.Connection, cat: Catalog, s: Service) -> ServiceIndex:
+        items = [(h, v) for h, listed in candidates(conn, cat, s) for v in (verdict(cat, s, h, listed),) if v.eligible]
+        lat = np.array([np.nan if h.get("lat") is None else h["lat"] for h, _ in items], dtype=float)
+        lon = np.array([np.nan if h.get("lon") is None else h["lon"] for h, _ in items], dtype=float)
+        by_city: dict[str | None, list[int]] = {}
+        for i, (h, _v) in enumerate(items):
+            by_city.setdefault(h.get("city_adcode"), []).append(i)
+        return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()})
+
+
+def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: tuple[float, float] | None,
+            want: int | None) -> list[tuple[int, float | None]]:
+    """Positions ordered nearest first (ties by grade, then name); only about `want` of them when given."""
+    if len(positions) == 0:
+        return []
+    if origin is None:
+        dist = np.full(len(positions), np.nan)
+    else:
+        dist = haversine_km_np(origin[0], origin[1], idx.lat[positions], idx.lon[positions])
+    order = np.arange(len(positions))
+    if want is not None and len(positions) > want * 4:
+        finite = np.where(np.isnan(dist), np.inf, dist)
+        order = np.argpartition(finite, want * 4)[: want * 4]
+        cutoff = finite[order].max()
+        order = np.nonzero(finite <= cutoff)[0]  # keep every tie at the cut-off
+    picked = [(int(positions[k]), None if np.isnan(dist[k]) else float(dist[k])) for k in order]
+    picked.sort(key=lambda pd: _sort_key((idx.items[pd[0]][0], idx.items[pd[0]][1], pd[1])))
+    return picked
+
+
 def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str, Any],
             origin: tuple[float, float] | None, origin_source: str, limit: int,
             min_req: tuple[int, int, str] | None) -> dict[str, Any]:
     city = place["city_adcode"]
     city_name = cat.name_of(city) or city
-    scored: list[tuple[dict[str, Any], Verdict, float | None]] = []
-    for h, listed in candidates(conn, cat, s):
-        v = verdict(cat, s, h, listed, min_req)
-        if not v.eligible:
-            continue
-        d = None
-        if origin and h.get("lat") is not None and h.get("lon") is not None:
-            d = haversine_km(origin[0], origin[1], h["lat"], h["lon"])
-        scored.append((h, v, d))
-    in_city = sorted((x for x in scored if x[0].get("city_adcode") == city), key=_sort_key)
-    elsewhere = sorted((x for x in scored if x[0].get("city_adcode") != city), key=_sort_key)
-    chosen = in_city[:limit] if in_city else elsewhere[:limit]
+    idx = cat.service_index(s, lambda: ServiceIndex.build(conn, cat, s))
+
+    def apply_min(ranked: list[tuple[int, float | None]]) -> list[tuple[dict[str, Any], Verdict, float | None]]:
+        out = []
+        for i, d in ranked:
+            h, v = idx.items[i]
+            if min_req:
+                v = verdict(cat, s, h, s.kind != "city_coverage", min_req)
+                if not v.eligible:
+                    continue
+            out.append((h, v, d))
+        return out
+
+    city_positions = idx.by_city.get(city, np.array([], dtype=int))
+    in_city = apply_min(_ranked(idx, city_positions, origin, None))
+    if in_city:
+        chosen = in_city[:limit]
+        eligible_total = len(idx.items)
+    else:
+        others = np.setdiff1d(np.arange(len(idx.items)), city_positions, assume_unique=True)
+        want = None if min_req else limit
+        chosen = apply_min(_ranked(idx, others, origin, want))[:limit]
+        eligible_total = len(idx.items)
     evidence = evidence_for(conn, s, [(h, v) for h, v, _d in chosen])
     results = []
     for (h, v, d), ev in zip(chosen, evidence, strict=True):
@@ -215,7 +269,7 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
                      "in_city": h.get("city_adcode") == city, "eligibility_status": v.status,
                      "reasons": v.reasons, "evidence": ev})
         results.append(item)
-    out: dict[str, Any] = {"in_city_count": len(in_city), "eligible_total": len(scored), "count": len(results)}
+    out: dict[str, Any] = {"in_city_count": len(in_city), "eligible_total": eligible_total, "count": len(results)}
     notes: list[str] = []
     if s.kind == "city_coverage":
         out["coverage"] = city_coverage(conn, cat, s, place)

@@ -75,7 +75,7 @@ def add_search_index(db_path: str | Path) -> dict[str, float | int]:
     try:
         conn.execute("PRAGMA foreign_keys = OFF")
         aliases: dict[str, list[str]] = {}
-        for hid, alias in conn.execute("select hospital_id, alias from aliases order by hospital_id, alias"):
+        for hid, alias in conn.execute("select distinct hospital_id, alias from aliases order by hospital_id, alias"):
             aliases.setdefault(hid, []).append(alias)
         services: dict[str, list[str]] = {}
         for hid, sid in conn.execute("select hospital_id, service_id from eligibility order by service_id"):
@@ -83,7 +83,7 @@ def add_search_index(db_path: str | Path) -> dict[str, float | int]:
         rows = []
         for rowid, hid, name, province, city, grade, lat, lon in conn.execute(
                 "select rowid, id, name, province, city, grade, lat, lon from hospitals order by rowid"):
-            names = [name, *aliases.get(hid, [])]
+            names = list(dict.fromkeys([name, *aliases.get(hid, [])]))
             rows.append((rowid, hid, name, province, city, grade, lat, lon,
                          json.dumps(services.get(hid, []), ensure_ascii=False),
                          " / ".join(dict.fromkeys(a for a in aliases.get(hid, []) if a != name)),

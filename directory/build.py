@@ -190,6 +190,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         "eligibility": resolved["eligibility"],
         "aliases": resolved["aliases"],
         "review_queue": resolved["review_queue"],
+        "name_norms": resolved["name_norms"],
         "sources": parsed.sources, "source_tables": parsed.tables, "services": parsed.services,
         "table_services": parsed.table_services, "listings": parsed.listings,
         "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,

@@ -9,7 +9,7 @@ from functools import cache
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.names import normalize_name
+from directory.names import normalize_cached, to_json
 from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
 
 
@@ -85,7 +85,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         raw = li["raw_name"] if country == "中国" else re.sub(r"[(（][^)）]*[)）]", "", li["raw_name"])
         norm = norm_of.get(raw)
         if norm is None:
-            norm = norm_of[raw] = normalize_name(raw)
+            norm = norm_of[raw] = normalize_cached(raw)
         if country == "中国":
             cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
             place = place_of.get(cell)
@@ -145,7 +145,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     eligibility = sorted({(s, li["hospital_id"]) for li in listings for s in services_of[li["table_id"]]})
     review = [{**r, "hospital_a": by_id[r["listing_a"]]["hospital_id"], "hospital_b": by_id[r["listing_b"]]["hospital_id"]}
               for r in res.review]
+    names = {h["name"] for h in hospitals} | {a for _, a, _ in aliases}
     return {
+        "name_norms": [{"alias": a, "norm": to_json(normalize_cached(a))} for a in sorted(names)],
         "hospitals": hospitals,
         "eligibility": [{"service_id": s, "hospital_id": h} for s, h in eligibility],
         "aliases": [{"hospital_id": h, "alias": a, "source": s} for h, a, s in sorted(aliases)],

@@ -11,11 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
+
 from directory.knowledge import abbreviation_meanings, expand_abbreviation
 from directory.match_rules import compatible, identity, name_score, variants
-from directory.names import NormalizedName, normalize_name
+from directory.names import NormalizedName, from_json, normalize_cached, normalize_name, preload
 
 MATCH_THRESHOLD = 85.0  # below this the best candidate is reported, not asserted
+FUZZY_TOP = 8  # candidates per query spelling taken from a city's fuzzy top-k
 
 
 @dataclass
@@ -37,6 +40,8 @@ class NameIndex:
     hospitals: dict[str, HospitalEntry]
     by_identity: dict[tuple, set[str]]
     by_bigram: dict[str, set[str]]
+    # Per city: the normalized cores of every alias there, for a fast fuzzy top-k (rapidfuzz, in C).
+    city_cores: dict[str | None, tuple[list[str], list[str]]] = field(default_factory=dict)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -53,19 +58,28 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
     by_identity: dict[tuple, set[str]] = defaultdict(set)
     by_bigram: dict[str, set[str]] = defaultdict(set)
     seen: set[tuple[str, str]] = set()
+    try:
+        preload({alias: from_json(norm) for alias, norm in conn.execute("SELECT alias, norm FROM name_norms")})
+    except sqlite3.OperationalError:
+        pass  # a registry without the table: names are normalized here instead
     names = [(h.id, h.name) for h in hospitals.values()]
-    names += list(conn.execute("SELECT hospital_id, alias FROM aliases"))
+    names += list(conn.execute("SELECT DISTINCT hospital_id, alias FROM aliases"))
+    memo: dict[str, NormalizedName] = {}
+    cores: dict[str | None, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for hid, alias in names:
         if (hid, alias) in seen or hid not in hospitals:
             continue
         seen.add((hid, alias))
-        norm = normalize_name(alias)
+        norm = memo.get(alias) or memo.setdefault(alias, normalize_cached(alias))
         hospitals[hid].norms.append(norm)
+        city_list = cores[hospitals[hid].city_adcode]
         for v in variants(norm):
             by_identity[identity(v)].add(hid)
             for bg in _bigrams(v.core):
                 by_bigram[bg].add(hid)
-    return NameIndex(hospitals, dict(by_identity), dict(by_bigram))
+            city_list[0].append(v.core)
+            city_list[1].append(hid)
+    return NameIndex(hospitals, dict(by_identity), dict(by_bigram), dict(cores))
 
 
 @lru_cache(maxsize=4)
@@ -126,14 +140,23 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
     query = _query_variants(name, city_name)
     candidates: dict[str, tuple[float, list[str]]] = {}
     pool = set().union(*(index.by_identity.get(identity(v), set()) for v in query))
-    for v in query:
-        counts: dict[str, int] = defaultdict(int)
-        grams = _bigrams(v.core)
-        for bg in grams:
-            for hid in index.by_bigram.get(bg, ()):
-                counts[hid] += 1
-        # Candidates share at least half the query's bigrams: cheap recall without scanning everyone.
-        pool.update(h for h, c in counts.items() if c * 2 >= len(grams))
+    if city_adcode:
+        # Within a city: the few closest cores by rapidfuzz (in C), then the full rules on those.
+        city_names, city_ids = index.city_cores.get(city_adcode, ([], []))
+        for v in query:
+            for _core, _score, k in process.extract(v.core, city_names, scorer=fuzz.ratio, limit=FUZZY_TOP):
+                pool.add(city_ids[k])
+    else:
+        # Nationwide: hospitals sharing the query's rarer bigrams (a bigram in most names, 医院, says nothing).
+        cap = max(50, len(index.hospitals) // 50)
+        for v in query:
+            grams = [g for g in _bigrams(v.core) if len(index.by_bigram.get(g, ())) <= cap] or \
+                sorted(_bigrams(v.core), key=lambda g: len(index.by_bigram.get(g, ())))[:1]
+            counts: dict[str, int] = defaultdict(int)
+            for bg in grams:
+                for hid in index.by_bigram.get(bg, ()):
+                    counts[hid] += 1
+            pool.update(h for h, c in counts.items() if c * 2 >= len(grams))
     stated = _stated_province(name)
     for hid in pool:
         h = index.hospitals[hid]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from directory.names import NormalizedName, campus_key, normalize_name
+from directory.names import NormalizedName, campus_key, normalize_cached
 
 
-@lru_cache(maxsize=65536)
 def _norm(name: str) -> NormalizedName:
     """Normalize an alias string once; aliases repeat across thousands of comparisons."""
-    return normalize_name(name)
+    return normalize_cached(name)
 
 
 def variants(n: NormalizedName) -> tuple[NormalizedName, ...]:

@@ -227,6 +227,7 @@ def parse_side_by_side(lines: list[str], spec: TableSpec, place_roles: PlaceRole
         cells = split_cells(line)
         if _skip_noise(cells, out):
             continue
+        before = (len(out.coverage), len(out.rejects))
         for i, text in enumerate(cells):
             if not text or is_seq(text):
                 continue
@@ -243,6 +244,8 @@ def parse_side_by_side(lines: list[str], spec: TableSpec, place_roles: PlaceRole
                 continue
             note = "" if column == "city" else f"printed under {column}"
             out.coverage.append(CoverageRow(n, text, province[half], line, note))
+        if (len(out.coverage), len(out.rejects)) == before:
+            out.skip("province headings only")
     return out
 
 
@@ -308,10 +311,13 @@ def parse_overseas(lines: list[str], spec: TableSpec) -> ParsedTable:
         if seq_at is None:
             if len(filled) == 1 and _is_group_label(filled[0][1]):
                 group = filled[0][1]
+                out.skip("group header")
                 if pending:
                     out.rejects.append(Reject(pending[0], lines[pending[0] - 1], "name fragment with no row after it"))
                     pending = None
             elif len(filled) == 1:
+                if pending:
+                    out.rejects.append(Reject(pending[0], lines[pending[0] - 1], "name fragment with no row after it"))
                 pending = (n, filled[0][1])  # the first half of a name wrapped over two lines
             else:
                 out.rejects.append(Reject(n, line, "row without a sequence number"))
@@ -328,6 +334,7 @@ def parse_overseas(lines: list[str], spec: TableSpec) -> ParsedTable:
         if pending:
             name = f"{pending[1]} {name}"
             note = f"name continues from line {pending[0]}"
+            out.skip("name wrapped onto the next row")
             pending = None
         out.listings.append(
             ListingRow(line=n, raw_name=name, raw_country=group, raw_place=place, raw_text=line, note=note)

@@ -78,6 +78,10 @@ TABLES: dict[str, dict] = {
                  "listing_b": int, "score": float, "reason": str},
         pk=("listing_a", "listing_b"),
     ),
+    "name_norms": dict(
+        columns={"alias": str, "norm": str},
+        pk="alias",
+    ),
     "rejects": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_text": str, "reason": str},
         pk="id",

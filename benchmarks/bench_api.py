@@ -1,0 +1,168 @@
+"""`nearest` latency in process and over HTTP under concurrent load, with requests/s.
+
+In process: the Flask app called through its test client (no sockets). Over HTTP: the production
+server (waitress, as `hospnet serve` runs it) in its own process, loaded from this process by N
+client threads with keep-alive connections, for a fixed time.
+
+Targets on the 2-core machine: p50 ≤ 2 ms in process; p99 ≤ 25 ms over HTTP with 8 clients;
+≥ 500 requests/s.
+
+    .venv/bin/python benchmarks/bench_api.py [--db registry.db] [--clients 8] [--seconds 10] [--short]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+QUERIES = [
+    "/api/v1/nearest?service=重疾绿通&city=温州&insurer=众安",
+    "/api/v1/nearest?service=002-green-channel&city=北京",
+    "/api/v1/nearest?service=002-registration-assist&city=上海&lat=31.23&lon=121.47",
+    "/api/v1/nearest?service=MDT&city=深圳&insurer=中宏",
+    "/api/v1/nearest?service=特药&city=广州&insurer=平安",
+    "/api/v1/nearest?service=医疗垫付&city=拉萨",
+    "/api/v1/nearest?service=002-home-nursing&city=成都",
+    "/api/v1/nearest?service=003-escort&city=彭州市",
+    "/api/v1/nearest?service=001-specialist-outpatient&city=杭州&limit=20",
+    "/api/v1/nearest?service=002-second-opinion&city=430100",
+]
+
+
+def _quote(path: str) -> str:
+    base, _, query = path.partition("?")
+    return base + "?" + urllib.parse.urlencode(urllib.parse.parse_qsl(query))
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def in_process(db: Path, rounds: int) -> list[float]:
+    from api.app import create_app
+
+    client = create_app(str(db)).test_client()
+    for q in QUERIES:  # warm the per-service indexes
+        assert client.get(q).status_code == 200, q
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t = time.perf_counter()
+            client.get(q)
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, threads: int) -> subprocess.Popen:
+    code = ("import logging, sys; from waitress import serve; from api.app import create_app; "
+            "logging.getLogger('waitress.queue').setLevel(logging.ERROR); "
+            f"serve(create_app(sys.argv[1]), host='127.0.0.1', port={port}, threads={threads}, _quiet=True)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def load(port: int, clients: int, seconds: float) -> tuple[list[float], int, int, float]:
+    """Run `clients` keep-alive client threads for `seconds`; return latencies (ms), ok, failed, elapsed."""
+    paths = [_quote(q) for q in QUERIES]
+    latencies: list[float] = []
+    counts = {"ok": 0, "failed": 0}
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, ok, failed, i = [], 0, 0, k
+        while time.perf_counter() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                ok += resp.status == 200
+                failed += resp.status != 200
+            except OSError:
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            mine.append((time.perf_counter() - t) * 1000)
+        with lock:
+            latencies.extend(mine)
+            counts["ok"] += ok
+            counts["failed"] += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, counts["ok"], counts["failed"], time.perf_counter() - started
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", type=Path)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--threads", type=int, default=4, help="waitress threads (hospnet serve's default)")
+    ap.add_argument("--short", action="store_true", help="CI mode: fewer rounds, 2 s of load")
+    args = ap.parse_args()
+    db = args.db
+    if db is None:
+        from directory.build import build
+
+        db = Path(tempfile.mkdtemp()) / "registry.db"
+        t = time.perf_counter()
+        build(db)
+        print(f"build (bundled sources): {time.perf_counter() - t:.2f} s")
+    rounds = 20 if args.short else 200
+    seconds = 2.0 if args.short else args.seconds
+    times = in_process(db, rounds)
+    print(f"nearest in process: n={len(times)} p50 {statistics.median(times):.2f} ms  "
+          f"p99 {percentile(times, 99):.2f} ms  (target p50 <= 2 ms)")
+    port = free_port()
+    server = start_server(db, port, args.threads)
+    try:
+        load(port, args.clients, 1.0)  # warm-up
+        lat, ok, failed, elapsed = load(port, args.clients, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"nearest over HTTP: {args.clients} clients, {seconds:.0f} s, waitress threads={args.threads}: "
+          f"{ok} ok, {failed} failed, {ok / elapsed:.0f} requests/s, p50 {statistics.median(lat):.2f} ms, "
+          f"p99 {percentile(lat, 99):.2f} ms  (targets: p99 <= 25 ms, >= 500 req/s)")
+    print(f"cpu count: {os.cpu_count()}")
+
+
+if __name__ == "__main__":
+    main()
