@@ -57,14 +57,16 @@ def _pinyin_terms(text: str) -> set[str]:
 
 
 def terms_for(names: list[str]) -> str:
-    """Space-separated search tokens for a hospital's names and aliases."""
+    """Space-separated search tokens for a hospital's names and aliases (pinyin for the first name,
+    the canonical one: pypinyin is the slow part at national scale)."""
     tokens: set[str] = set()
-    for name in names:
+    for k, name in enumerate(names):
         clean = _SPACE.sub("", name or "")
         if not clean:
             continue
         tokens |= _substrings(clean)
-        tokens |= _pinyin_terms(clean)
+        if k == 0:
+            tokens |= _pinyin_terms(clean)
     return " ".join(sorted(tokens))
 
 

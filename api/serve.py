@@ -8,6 +8,7 @@ Ctrl-C (or SIGTERM) stops both: Datasette runs as a child process and is termina
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -147,6 +148,8 @@ def serve(db: str, host: str, port: int, datasette_port: int, threads: int, no_d
             if child is not None:
                 click.echo(f"Datasette: http://{host}:{datasette_port}/{path.stem}")
             click.echo("Press Ctrl-C to stop.")
+            # waitress warns on every queued request under load; queueing is expected with 8+ clients.
+            logging.getLogger("waitress.queue").setLevel(logging.ERROR)
             waitress_serve(app, host=host, port=port, threads=threads, ident="hospnet")
         except KeyboardInterrupt:
             pass

@@ -225,10 +225,45 @@ def resolve(rows: list[Row]) -> Resolution:
                            "listing_a": gi.rows[0].listing_id, "listing_b": gj.rows[0].listing_id,
                            "score": round(score, 1), "reason": f"{why}; {reason}"})
 
+    seen_pairs: set[tuple[int, int]] = set()
+
+    def pair(i: int, j: int) -> None:
+        key = (min(i, j), max(i, j))
+        if key not in seen_pairs:
+            seen_pairs.add(key)
+            consider(*key)
+
     for (country, province, city), members in by_city.items():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                consider(members[x], members[y])
+        # Two groups can only merge when some spelling of each (bracket aliases included) has the
+        # same numbers and campus, so compare pairs inside such buckets; within a bucket, plain groups
+        # that both state an institution type must state the same one. Must-linked groups meet all.
+        buckets: dict[tuple, list[int]] = defaultdict(list)
+        open_ended: list[int] = []
+        for i in members:
+            g = glist[i]
+            if any(k in must for k in g.keys):
+                open_ended.append(i)
+                continue
+            for key in {(tuple(sorted(v.numbers)), campus_key(v.campus)) for n in g.norms for v in variants(n)}:
+                buckets[key].append(i)
+        for bucket in buckets.values():
+            by_type: dict[str | None, list[int]] = defaultdict(list)
+            for i in bucket:
+                g = glist[i]
+                by_type[g.norm.institution_type if g.plain else None].append(i)
+            loose = by_type.pop(None, [])
+            for same in [*by_type.values(), loose]:
+                for x in range(len(same)):
+                    for y in range(x + 1, len(same)):
+                        pair(same[x], same[y])
+            for i in loose:
+                for same in by_type.values():
+                    for j in same:
+                        pair(i, j)
+        for i in open_ended:
+            for j in members:
+                if j != i:
+                    pair(i, j)
         if city is not None:
             for i in unplaced_city.get((country, province), ()):
                 for j in members:
