@@ -158,14 +158,15 @@ class Catalog:
             full, initials = _pinyin(clean)
             self.names.append(NameEntry(hid, clean, full, initials, is_name))
 
-    def service_index(self, service: Service, build: Callable[[], Any]) -> Any:
-        """The service's nearest-query index, built on first use (once, even under concurrent requests)."""
-        idx = self._service_indexes.get(service.id)
+    def service_index(self, key: Service | str, build: Callable[[], Any]) -> Any:
+        """A per-service precomputed structure, built on first use (once, even under concurrent requests)."""
+        key = key if isinstance(key, str) else key.id
+        idx = self._service_indexes.get(key)
         if idx is None:
             with self._index_lock:
-                idx = self._service_indexes.get(service.id)
+                idx = self._service_indexes.get(key)
                 if idx is None:
-                    idx = self._service_indexes[service.id] = build()
+                    idx = self._service_indexes[key] = build()
         return idx
 
     def search_names(self, q: str) -> dict[str, int]:

@@ -201,6 +201,7 @@ class ServiceIndex:
     lat: np.ndarray
     lon: np.ndarray
     by_city: dict[str | None, np.ndarray]
+    evidence: list[list[dict]]  # per item, as evidence_for would return it
 
     @classmethod
     def build(cls, conn: sqlite3.Connection, cat: Catalog, s: Service) -> ServiceIndex:
@@ -210,7 +211,8 @@ class ServiceIndex:
         by_city: dict[str | None, list[int]] = {}
         for i, (h, _v) in enumerate(items):
             by_city.setdefault(h.get("city_adcode"), []).append(i)
-        return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()})
+        evidence = evidence_for(conn, s, items) if items else []
+        return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()}, evidence)
 
 
 def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: tuple[float, float] | None,
@@ -248,7 +250,7 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
                 v = verdict(cat, s, h, s.kind != "city_coverage", min_req)
                 if not v.eligible:
                     continue
-            out.append((h, v, d))
+            out.append((h, v, d, i))
         return out
 
     city_positions = idx.by_city.get(city, np.array([], dtype=int))
@@ -261,9 +263,9 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
         want = None if min_req else limit
         chosen = apply_min(_ranked(idx, others, origin, want))[:limit]
         eligible_total = len(idx.items)
-    evidence = evidence_for(conn, s, [(h, v) for h, v, _d in chosen])
     results = []
-    for (h, v, d), ev in zip(chosen, evidence, strict=True):
+    for h, v, d, i in chosen:
+        ev = idx.evidence[i]
         item = hospital_brief(h)
         item.update({"distance_km": None if d is None else round(d, 2),
                      "in_city": h.get("city_adcode") == city, "eligibility_status": v.status,
@@ -275,14 +277,14 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
         out["coverage"] = city_coverage(conn, cat, s, place)
         notes.extend(out["coverage"]["notes"])
     if in_city:
-        unverified = sum(1 for _h, v, _d in in_city if v.status == "unverified")
+        unverified = sum(1 for _h, v, _d, _i in in_city if v.status == "unverified")
         msg = f"{len(in_city)} eligible hospital(s) in {city_name}"
         if unverified:
             msg += f", {unverified} of them unverified (see reasons)"
         out["message"] = msg
     elif chosen:
         where: list[str] = []
-        for h, _v, _d in chosen:
+        for h, _v, _d, _i in chosen:
             c = h.get("city") or h.get("country") or "?"
             if c not in where:
                 where.append(c)
@@ -297,10 +299,26 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
     return out
 
 
+def areas_in_city(cat: Catalog, s: Service, city: str) -> list[str]:
+    """The service's covered units that are this city or lie in it (grouped once per service)."""
+    by_city = cat.service_index(s.id + "#areas", lambda: _group_areas(cat, s))
+    return by_city.get(city, [])
+
+
+def _group_areas(cat: Catalog, s: Service) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for a in sorted(s.areas):
+        out.setdefault(a, []).append(a)
+        parent = (cat.regions.get(a) or {}).get("parent_adcode")
+        if parent and parent != a:
+            out.setdefault(parent, []).append(a)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
 def city_coverage(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str, Any]) -> dict[str, Any]:
     """Is the queried city covered by a coverage service, by which entries, and what the rule says."""
     city, dist = place["city_adcode"], place.get("district_adcode")
-    areas = sorted(a for a in s.areas if a == city or (cat.regions.get(a) or {}).get("parent_adcode") == city)
+    areas = areas_in_city(cat, s, city)
     notes = []
     if city in areas:
         covered = True

@@ -104,7 +104,8 @@ def _stop(proc: subprocess.Popen | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="JSON API port.")
 @click.option("--datasette-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
               help="Datasette port.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="waitress threads.")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="waitress threads (with the GIL, about one per core serves best: see benchmarks/bench_api.py).")
 @click.option("--no-datasette", is_flag=True, help="Serve only the JSON API.")
 def serve(db: str, host: str, port: int, datasette_port: int, threads: int, no_datasette: bool) -> None:
     """Serve the JSON API (waitress) and Datasette over the registry; Ctrl-C stops both."""

@@ -129,12 +129,30 @@ def load(port: int, clients: int, seconds: float) -> tuple[list[float], int, int
     return latencies, counts["ok"], counts["failed"], time.perf_counter() - started
 
 
+def wrk_load(port: int, clients: int, seconds: float) -> str | None:
+    """The same load from wrk (a C load generator, if installed: `apt-get install wrk`)."""
+    import shutil
+
+    if shutil.which("wrk") is None:
+        return None
+    paths = ", ".join(f'"{_quote(q)}"' for q in QUERIES)
+    script = Path(tempfile.mkdtemp()) / "paths.lua"
+    script.write_text(f"local paths = {{{paths}}}\nlocal i = 0\n"
+                      "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n")
+    done = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
+                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 60)
+    keep = [ln.strip() for ln in done.stdout.splitlines()
+            if ln.strip().startswith(("50%", "99%", "Requests/sec", "Non-2xx", "Socket errors"))
+            or "requests in" in ln]
+    return " | ".join(keep)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--threads", type=int, default=4, help="waitress threads (hospnet serve's default)")
+    ap.add_argument("--threads", type=int, default=2, help="waitress threads (hospnet serve's default)")
     ap.add_argument("--short", action="store_true", help="CI mode: fewer rounds, 2 s of load")
     args = ap.parse_args()
     db = args.db
@@ -155,12 +173,17 @@ def main() -> None:
     try:
         load(port, args.clients, 1.0)  # warm-up
         lat, ok, failed, elapsed = load(port, args.clients, seconds)
+        wrk = wrk_load(port, args.clients, seconds)
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(f"nearest over HTTP: {args.clients} clients, {seconds:.0f} s, waitress threads={args.threads}: "
           f"{ok} ok, {failed} failed, {ok / elapsed:.0f} requests/s, p50 {statistics.median(lat):.2f} ms, "
           f"p99 {percentile(lat, 99):.2f} ms  (targets: p99 <= 25 ms, >= 500 req/s)")
+    if wrk:
+        print(f"nearest over HTTP, wrk -t2 -c{args.clients}: {wrk}")
+    else:
+        print("wrk not installed: only the Python load generator ran")
     print(f"cpu count: {os.cpu_count()}")
 
 
