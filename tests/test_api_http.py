@@ -3,15 +3,15 @@ copy of the session registry, queried with requests. One server for the whole mo
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.servers import api_server, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GREEN_002 = "002_e8b033acd9a55b94.txt"
@@ -20,45 +20,12 @@ DRUG_004 = "004_b427b5be98ff1c70.txt"
 TIMEOUT = 10
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server at {url} did not start in {seconds} s")
-
-
 @pytest.fixture(scope="module")
 def api(registry, tmp_path_factory):
     db = tmp_path_factory.mktemp("api") / "registry.db"
     shutil.copy(registry, db)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--db", str(db), "--port", str(port),
-                             "--no-datasette", "--threads", "4"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/healthz", proc)
+    with api_server(db) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def get(api, path, **params):

@@ -12,7 +12,7 @@ import requests
 
 from api.search_index import add_search_index
 from api.serve import METADATA, datasette_command
-from tests.test_api_http import free_port, wait_until_up
+from tests.servers import free_port, running, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 15
@@ -24,19 +24,8 @@ def ds(registry, tmp_path_factory):
     shutil.copy(registry, db)
     add_search_index(db)
     port = free_port()
-    proc = subprocess.Popen(datasette_command(db, "127.0.0.1", port, METADATA), cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/-/versions.json", proc)
+    with running(datasette_command(db, "127.0.0.1", port, METADATA), port, "/-/versions.json") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def rows(ds, path, **params):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_api_http import free_port, wait_until_up
+from tests.servers import api_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,20 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def served(registry, tmp_path):
     db = tmp_path / "registry.db"
     shutil.copy(registry, db)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--db", str(db), "--port", str(port),
-                             "--no-datasette", "--threads", "4"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/healthz", proc)
+    with api_server(db) as base:
         yield base, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_api_keeps_answering_during_a_rebuild(served):
