@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -199,15 +200,21 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        seconds["total"] = time.perf_counter() - started
         progress(f"Writing {out}")
-        report = _report_rows(parsed, seconds)
-        report += [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
+        t0 = time.perf_counter()
+        report = [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
         write_registry(tmp, tables, report)
         from api.search_index import add_search_index
 
         progress("Indexing names for search")
         add_search_index(tmp)
+        seconds["write"] = time.perf_counter() - t0
+        seconds["total"] = time.perf_counter() - started
+        # Timing is known only now: add it (and the per-table rows) to the file before it goes live.
+        with sqlite3.connect(tmp) as conn:
+            conn.executemany("INSERT INTO build_report (section, item, value) VALUES (:section, :item, :value)",
+                             _report_rows(parsed, seconds))
+        conn.close()
         os.replace(tmp, out)
     finally:
         if tmp.exists():

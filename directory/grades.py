@@ -7,9 +7,6 @@ _LEVEL = {"一": "一级", "二": "二级", "三": "三级"}
 _CLASS = {"甲": "甲等", "乙": "乙等", "丙": "丙等"}
 _GRADE = re.compile(r"^([一二三])(?:级)?(甲|乙|丙|特)?(?:等)?$")
 
-# Order used to compare a hospital's grade with a service's minimum grade.
-RANK = {"一级": 1, "二级": 2, "三级": 3}
-
 
 def normalize_grade(raw: str | None) -> str | None:
     """'三甲' → '三级甲等', '二级' → '二级'; None when the text is not a grade."""
@@ -26,7 +23,3 @@ def normalize_grade(raw: str | None) -> str | None:
         return f"{_LEVEL[level]}特等"
     return _LEVEL[level] + (_CLASS[klass] if klass else "")
 
-
-def grade_level(grade: str | None) -> int | None:
-    """1, 2 or 3 for a normalized grade; None when unknown."""
-    return RANK.get(grade[:2]) if grade else None
