@@ -24,6 +24,7 @@ API_DIR = Path(__file__).resolve().parent
 METADATA = API_DIR / "metadata.json"
 PLUGINS_DIR = API_DIR / "datasette_plugins"
 STATIC_DIR = API_DIR / "static"
+TEMPLATES_DIR = API_DIR / "datasette_templates"
 DATASETTE_SETTINGS = {"sql_time_limit_ms": "1000", "max_returned_rows": "1000", "default_page_size": "50",
                       "facet_time_limit_ms": "500", "default_facet_size": "10"}
 
@@ -79,7 +80,8 @@ def metadata_for(db: Path, workdir: Path) -> Path:
 
 def datasette_command(db: Path, host: str, port: int, metadata: Path) -> list[str]:
     cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "-m", str(metadata),
-           "--plugins-dir", str(PLUGINS_DIR), "--static", f"hospnet-static:{STATIC_DIR}",
+           "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR),
+           "--static", f"hospnet-static:{STATIC_DIR}",
            "--host", host, "--port", str(port)]
     for key, value in DATASETTE_SETTINGS.items():
         cmd += ["--setting", key, value]
