@@ -194,14 +194,18 @@ def create_app(db_path: str) -> Flask:
         if h:
             return h, None
         res = resolve_name(db(), text, city_adcode=city_adcode, limit=5)
+        if res.get("status") == "ambiguous":
+            raise bad_request("ambiguous_hospital", res["message"],
+                              [_cand(c) for c in res["candidates"][: res["ambiguous_count"]]])
         best = res.get("best")
         if not best:
-            raise bad_request("unknown_hospital", f"no hospital id or name matches {text!r} with confidence",
+            raise bad_request("unknown_hospital", res.get("message") or f"no hospital id or name matches {text!r}",
                               [_cand(c) for c in res.get("candidates", [])])
         h = get_hospital(best["id"])
         if h is None:
             raise not_found("unknown_hospital", f"hospital {best['id']} not found")
-        return h, {"query": text, "score": best.get("score"), "reasons": best.get("reasons")}
+        return h, {"query": text, "score": best.get("score"), "method": best.get("method"),
+                   "reasons": best.get("reasons")}
 
     def _cand(c: dict[str, Any]) -> dict[str, Any]:
         return {k: c.get(k) for k in ("id", "name", "province", "city", "score") if k in c}
@@ -294,7 +298,9 @@ def create_app(db_path: str) -> Flask:
     @app.get(f"{API}/eligibility")
     def eligibility():
         s = resolve_service()
-        h, matched = find_hospital(params.text("hospital", required=True))
+        city_q = params.text("city", max_len=40)
+        city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
+        h, matched = find_hospital(params.text("hospital", required=True), city_adcode)
         conn = db()
         listed = conn.execute("select 1 from eligibility where service_id = ? and hospital_id = ?",
                               (s.id, h["id"])).fetchone() is not None
@@ -319,7 +325,8 @@ def create_app(db_path: str) -> Flask:
         city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
         limit = params.integer("limit", 5, 1, 20)
         res = resolve_name(db(), name, city_adcode=city_adcode, limit=limit)
-        return jsonify({"query": name, "city_adcode": city_adcode, "best": res.get("best"),
+        return jsonify({"query": name, "city_adcode": city_adcode, "status": res["status"], "message": res["message"],
+                        "best": res.get("best"), "ambiguous_count": res["ambiguous_count"],
                         "candidates": res.get("candidates", [])})
 
     @app.get(f"{API}/hospitals")
@@ -342,9 +349,11 @@ def create_app(db_path: str) -> Flask:
             clauses.append("province_adcode = ?")
             args.append(code)
         city_q = params.text("city", max_len=40)
+        city_adcode = None
         if city_q:
+            city_adcode = cat.resolve_city(city_q)["city_adcode"]
             clauses.append("city_adcode = ?")
-            args.append(cat.resolve_city(city_q)["city_adcode"])
+            args.append(city_adcode)
         grade = params.text("grade", max_len=20)
         if grade:
             if grade in ("unknown", "未知"):
@@ -367,6 +376,13 @@ def create_app(db_path: str) -> Flask:
         scores: dict[str, int] = {}
         if q:
             scores = cat.search_names(q)
+            if not q.isascii():
+                # Colloquial names, typos and renames (华西, 浙大二院, 北京协合医院): what /resolve would answer.
+                res = resolve_name(db(), q, city_adcode=city_adcode, limit=10)
+                hits = res["candidates"][: res["ambiguous_count"]] if res["status"] == "ambiguous" else \
+                    [res["best"]] if res["best"] else []
+                for c in hits:
+                    scores[c["id"]] = max(scores.get(c["id"], 0), 95 if res["status"] == "matched" else 75)
             rows = [r for r in rows if r["id"] in scores]
             rows.sort(key=lambda r: (-scores[r["id"]], -(r["listing_count"] or 0), r["name"]))
         total = len(rows)
