@@ -123,10 +123,11 @@ def spec() -> dict[str, Any]:
                     _q("service", "Only hospitals eligible for this service (id or name)."), INSURER,
                     *page_params],
                 "A page of hospitals.", "HospitalPage", "hospitals"),
-            "/api/v1/hospitals/{id}": {"get": {
+            "/api/v1/hospitals/{hospital_id}": {"get": {
                 "summary": "One hospital: aliases, campuses, parent, services with evidence, listings",
                 "operationId": "hospital",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [{"name": "hospital_id", "in": "path", "required": True,
+                                "description": "Hospital id (h + 10 hex digits).", "schema": {"type": "string"}}],
                 "responses": {"200": _resp("The hospital."), **ERRORS}}},
             "/api/v1/services": _get("All services with kind, rule, aliases and counts", [], "Services.", None,
                                      "services"),
@@ -137,6 +138,8 @@ def spec() -> dict[str, Any]:
                 "Cities.", None, "cities"),
             "/api/v1/coverage": _get("Is a city covered by a city_coverage service, with the entries that say so",
                                      [SERVICE, INSURER, CITY], "Coverage of the city.", None, "coverage"),
+            "/api/v1/": _get("Every endpoint of the API with a one-line summary", [], "The endpoint list.", None,
+                             "api_index"),
             "/api/v1/openapi.json": _get("This document", [], "OpenAPI 3.0 document.", None, "openapi"),
             "/healthz": _get("Liveness: the registry answers; counts and build time", [], "Health.", None,
                              "healthz"),
