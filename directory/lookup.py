@@ -156,17 +156,18 @@ def _reverse_renames(clean: str) -> list[str]:
     return [clean.replace(r.new_name, r.old_name) for r in load_renames() if r.new_name in clean]
 
 
+@lru_cache(maxsize=1 << 14)
+def _renames_for(text: str) -> tuple[str, ...]:
+    """Readable notes for every rename whose old or new name occurs in the text."""
+    return tuple(f"更名：{r.old_name} → {r.new_name}（{r.year}）" if r.year else f"更名：{r.old_name} → {r.new_name}"
+                 for r in load_renames() if r.old_name in text or r.new_name in text)
+
+
 def _renames_in(*texts: str) -> list[str]:
-    """Readable notes for every rename whose old or new name occurs in the texts."""
-    notes = []
-    for r in load_renames():
-        if any(r.old_name in t or r.new_name in t for t in texts):
-            notes.append(f"更名：{r.old_name} → {r.new_name}（{r.year}）" if r.year else f"更名：{r.old_name} → {r.new_name}")
-    return notes
+    return list(dict.fromkeys(note for t in texts for note in _renames_for(t)))
 
 
-def _query_variants(name: str, city_name: str | None) -> list[NormalizedName]:
-    norm = normalize_name(name)
+def _query_variants(norm: NormalizedName, city_name: str | None) -> list[NormalizedName]:
     out = list(variants(norm))
     expanded = expand_abbreviation(norm.clean, city_name)
     if expanded and expanded != norm.clean:
@@ -365,6 +366,8 @@ def _generic(norm: NormalizedName, in_city: bool) -> bool:
     owner or proper name, no hospital number, in none of its spellings (第二医院(温医二院) is not generic).
     Even an identical alias does not make such a name one hospital. Within a city, a numbered 人民医院 or
     中心医院 is the city's own (第一人民医院 in 上海 = 上海市第一人民医院)."""
+    if norm.distinctive or norm.places:
+        return False  # a proper name or a place of its own: the usual case, decided without parsing
     def says_nothing(text: str) -> bool:
         segs = segments(text)
         if in_city and any(s.kind == "ordinal" for s in segs) and segs[-1].text in ("人民医院", "中心医院"):
@@ -407,11 +410,12 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
     best (when matched), candidates with score and reasons, and a message an agent can read out."""
     name = fold_text(name)
     clean = clean_name(name)
-    query = _query_variants(name, city_name)
+    norm = normalize_name(name)
+    query = _query_variants(norm, city_name)
     stated_province, stated_city = _stated_place(name)
     scope_city = city_adcode or stated_city  # typos stay inside the caller's city, or the one the name states
     country = _query_country(clean, scope_city)
-    generic = _generic(normalize_name(name), scope_city is not None)
+    generic = _generic(norm, scope_city is not None)
     pool = set().union(*(index.by_identity.get(identity(v), set()) for v in query))
     if scope_city:
         # Within a city: the few closest cores by rapidfuzz (in C), then the full rules on those.
@@ -475,7 +479,7 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
             status = "ambiguous"
         elif top >= MATCH_THRESHOLD and sure[out[0]["id"]]:
             status = "matched"
-    if status == "matched" and not city_adcode and len(abbreviation_meanings(normalize_name(name).clean)) > 1:
+    if status == "matched" and not city_adcode and len(abbreviation_meanings(norm.clean)) > 1:
         # knowledge says this short name means several hospitals (协和医院): a city must decide
         status = "ambiguous"
         contenders = [c for c in out if c["score"] >= IDENTITY_SCORE]

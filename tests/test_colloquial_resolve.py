@@ -142,3 +142,14 @@ def test_knowledge_rows_where_grammar_cannot_see(index, listing, name, city, ref
     """directory/knowledge/abbreviations.tsv: short names the name grammar cannot derive, each with a city."""
     r = ask(index, name, city)
     assert r["status"] == "matched" and r["best"]["id"] == listing(ref)
+
+
+def test_renames_are_read_both_ways(index, listing):
+    from directory.lookup import _reverse_renames
+
+    # the current name is also tried as the old one, for a registry normalized before the rename was known
+    assert "成都军区总医院" in _reverse_renames("西部战区总医院")
+    for name in ("西部战区总医院", "成都军区总医院", "中国人民解放军成都军区总医院"):
+        r = ask(index, name)
+        assert r["best"]["id"] == listing("000:353"), name
+    assert any("更名：成都军区总医院 → 西部战区总医院" in why for why in ask(index, "西部战区总医院")["best"]["reasons"])
