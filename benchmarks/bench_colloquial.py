@@ -1,7 +1,7 @@
 """Score /api/v1/resolve on colloquial names people really say (华西, 浙大二院, 301, 北京协合医院).
 
 Reads tests/data/colloquial_resolve.tsv (name, city, answer, expected listing(s), class, evidence) and,
-when present, tests/data/colloquial_names.tsv (an independently labelled list). Each name is asked of
+when present, tests/data/colloquial_names.tsv (labelled independently, read by tests/data/labelled.py). Each name is asked of
 the real API app (Flask, in process) on a registry built from the bundled manuals, and scored:
 
 - right: `matched` with the hospital that holds the expected listing, or `ambiguous` with every expected
@@ -65,48 +65,23 @@ def load_own(conn: sqlite3.Connection, path: Path = OWN_LIST) -> list[Case]:
     return cases
 
 
-def _pick(header: list[str], *names: str) -> str | None:
-    low = {h.strip().lower(): h for h in header}
-    for n in names:
-        if n in low:
-            return low[n]
-    return None
+def load_other(conn: sqlite3.Connection) -> list[Case]:
+    """The independently labelled list, read with its own loader (tests/data/labelled.py): one expected
+    manual row, or for `ambiguous` the candidate rows its evidence names."""
+    import sys
 
+    sys.path.insert(0, str(ROOT))
+    from tests.data.labelled import colloquial_names
 
-def load_other(conn: sqlite3.Connection, client, path: Path = OTHER_LIST) -> tuple[list[Case], list[str]]:
-    """The independently labelled list, whatever its exact columns: a name, a city, and the expected
-    hospital as a listing reference (NNN:line), a hospital id or a full name (resolved by its full name)."""
-    problems: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        reader = csv.DictReader(fh, delimiter="\t")
-        header = reader.fieldnames or []
-        name_col = _pick(header, "name", "colloquial", "colloquial_name", "query", "alias", "简称", "俗称")
-        city_col = _pick(header, "city", "城市")
-        exp_col = _pick(header, "expected", "expected_listing", "listing", "expected_id", "hospital_id",
-                        "expected_hospital", "hospital", "expected_name", "full_name", "canonical", "医院")
-        if not name_col or not exp_col:
-            return [], [f"{path}: columns {header} not understood (need a name and an expected hospital)"]
-        cases = []
-        for lineno, row in enumerate(reader, start=2):
-            exp = (row.get(exp_col) or "").strip()
-            city = (row.get(city_col) or "").strip() if city_col else ""
-            ids: set[str] = set()
-            for part in filter(None, re.split(r"[;；]", exp)):
-                hid = listing_hospital(conn, part)
-                if hid is None and conn.execute("SELECT 1 FROM hospitals WHERE id = ?", (part,)).fetchone():
-                    hid = part
-                if hid is None:
-                    body = client.get("/api/v1/resolve", query_string={"name": part, **({"city": city} if city else {})})
-                    best = body.get_json().get("best") if body.status_code == 200 else None
-                    hid = best["id"] if best and best["score"] >= 95 else None
-                if hid:
-                    ids.add(hid)
-            if not ids:
-                problems.append(f"{path}:{lineno}: expected hospital {exp!r} not found in the registry")
-                continue
-            answer = "ambiguous" if len(ids) > 1 else "matched"
-            cases.append(Case(row[name_col].strip(), city, answer, ids, exp, "labels"))
-    return cases, problems
+    cases = []
+    for row in colloquial_names():
+        refs = [str(row.expected_ref)] if row.expected_ref else [str(r) for r in row.candidates]
+        ids = {listing_hospital(conn, ref) for ref in refs}
+        if None in ids:
+            raise SystemExit(f"{OTHER_LIST}:{row.source_line}: listing {refs} is not in the registry")
+        answer = "ambiguous" if row.kind == "ambiguous" else "matched"
+        cases.append(Case(row.query, row.city, answer, ids, row.expected_name or ";".join(refs), row.kind))
+    return cases
 
 
 def score(client, cases: list[Case], verbose: bool) -> dict:
@@ -171,12 +146,8 @@ def main() -> None:
         own = load_own(conn)
         report(f"{OWN_LIST.relative_to(ROOT)}", score(client, own, args.verbose), args.verbose)
         if OTHER_LIST.exists():
-            other, problems = load_other(conn, client)
-            for p in problems:
-                print(p)
-            if other:
-                report(f"{OTHER_LIST.relative_to(ROOT)} (labelled independently)", score(client, other, args.verbose),
-                       args.verbose)
+            report(f"{OTHER_LIST.relative_to(ROOT)} (labelled independently)",
+                   score(client, load_other(conn), args.verbose), args.verbose)
         else:
             print(f"{OTHER_LIST.relative_to(ROOT)}: not present (the independently labelled list lands on main later)")
 
