@@ -8,6 +8,7 @@ connection per request; every SQL statement uses bound parameters (api/queries.p
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, jsonify
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.context import API, close_db
 from api.errors import ApiError
+from api.pages import PAGE_BLUEPRINTS
 from api.registry import LiveRegistry, connect_ro
 from api.routes import BLUEPRINTS
 
@@ -49,8 +51,11 @@ def _register_errors(app: Flask) -> None:
                                   "candidates": []}}), 500
 
 
-def create_app(db_path: str) -> Flask:
-    """The Flask app over the registry file at db_path (which must exist)."""
+def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
+    """The Flask app over the registry file at db_path (which must exist): the JSON API under /api/v1 and
+    the agent pages (/, /hospital/<id>, /search, /api/v1/docs). `datasette_url` (or HOSPNET_DATASETTE_URL)
+    is where the pages link for browsing the registry; HOSPNET_TILE_URL is the map's tile URL (none: a
+    grey map whose markers still show)."""
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"registry not found: {path}")
@@ -58,11 +63,13 @@ def create_app(db_path: str) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config["DB_PATH"] = str(path.resolve())
+    app.config["DATASETTE_URL"] = datasette_url or os.environ.get("HOSPNET_DATASETTE_URL") or None
+    app.config["TILE_URL"] = os.environ.get("HOSPNET_TILE_URL") or None
     registry = LiveRegistry(app.config["DB_PATH"])
     app.extensions["hospnet.registry"] = registry
     app.before_request(registry.refresh)
     app.teardown_appcontext(close_db)
     _register_errors(app)
-    for bp in BLUEPRINTS:
+    for bp in (*BLUEPRINTS, *PAGE_BLUEPRINTS):
         app.register_blueprint(bp)
     return app

@@ -137,7 +137,9 @@ def spec() -> dict[str, Any]:
                                                                  "default": 50})],
                 "Cities.", None, "cities"),
             "/api/v1/coverage": _get("Is a city covered by a city_coverage service, with the entries that say so",
-                                     [SERVICE, INSURER, CITY], "Coverage of the city.", None, "coverage"),
+                                     # a coverage service as the example (重疾绿通 is a hospital list)
+                                     [{**SERVICE, "example": "医疗垫付"}, {**INSURER, "example": "众安"},
+                                      {**CITY, "example": "杭州"}], "Coverage of the city.", None, "coverage"),
             "/api/v1/": _get("Every endpoint of the API with a one-line summary", [], "The endpoint list.", None,
                              "api_index"),
             "/api/v1/openapi.json": _get("This document", [], "OpenAPI 3.0 document.", None, "openapi"),

@@ -131,7 +131,7 @@ def serve(db: str, host: str, port: int, datasette_port: int, threads: int, no_d
         add_search_index(path)
     if not no_datasette and datasette_port == port:
         raise click.ClickException("--port and --datasette-port must differ")
-    app = create_app(str(path))
+    app = create_app(str(path), datasette_url=None if no_datasette else f"http://{host}:{datasette_port}/{path.stem}")
 
     child: subprocess.Popen | None = None
     with tempfile.TemporaryDirectory(prefix="hospnet-serve-") as tmp:
@@ -147,7 +147,8 @@ def serve(db: str, host: str, port: int, datasette_port: int, threads: int, no_d
                 if child.poll() is not None:
                     raise click.ClickException(f"Datasette exited at start (code {child.returncode}); "
                                                f"is port {datasette_port} free?")
-            click.echo(f"JSON API:  http://{host}:{port}/api/v1/  (OpenAPI: http://{host}:{port}/api/v1/openapi.json)")
+            click.echo(f"坐席查询页: http://{host}:{port}/")
+            click.echo(f"JSON API:  http://{host}:{port}/api/v1/  (docs: http://{host}:{port}/api/v1/docs)")
             if child is not None:
                 click.echo(f"Datasette: http://{host}:{datasette_port}/{path.stem}")
             click.echo("Press Ctrl-C to stop.")

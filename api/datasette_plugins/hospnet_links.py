@@ -5,7 +5,8 @@
 - hospitals.parent_id shows the main hospital's name; review_queue ids link to the hospitals;
 - hospitals.listing_count and a hospital row's id link to every listing of the hospital;
 - hospital_search.services (a JSON list) reads as a list;
-- canned queries: a 服务手册 (manual title) cell stays one line, a 医院 cell links to the hospital when the row has its 医院编号, and 医院编号* cells link.
+- canned queries: a 服务手册 (manual title) cell stays one line, a 依据 cell names manuals by their short
+  title (the whole text in the tooltip), a 医院 cell links to the hospital when the row has its 医院编号, and 医院编号* cells link.
 
 Foreign keys that Datasette expands itself (listings.hospital_id → the hospital's name) are left to it.
 """
@@ -18,6 +19,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from api.datasette_support import SERVICE_COLUMNS, SOURCE_COLUMNS, link, names, row_url
+from api.manual_titles import shorten_quoted_titles
 
 _HOSPITAL_ID_COLUMNS = {"review_queue": ("hospital_a", "hospital_b")}
 
@@ -68,6 +70,8 @@ def render_cell(row, value, column, table, database, datasette):
             return link(row_url(datasette, database, "hospitals", raw), str(raw))
         if table is None and column == "服务手册":
             return Markup(f'<span class="manual-title" title="{escape(raw)}">{escape(raw)}</span>')
+        if table is None and column == "依据" and "《" in str(raw):
+            return Markup(f'<span title="{escape(raw)}">{escape(shorten_quoted_titles(str(raw)))}</span>')
         if table is None and column == "医院" and _get(row, "医院编号"):
             return link(row_url(datasette, database, "hospitals", _get(row, "医院编号")), str(raw))
         if table is None and column.startswith("医院编号"):

@@ -44,6 +44,11 @@ def resolve():
 
 @bp.get(f"{API}/hospitals")
 def hospitals():
+    return jsonify(hospitals_page())
+
+
+def hospitals_page() -> dict:
+    """The /hospitals page of results for the request's parameters (the agent page's search shows it)."""
     cat = catalog()
     conn = db()
     q = params.text("q", max_len=60)
@@ -97,13 +102,18 @@ def hospitals():
         if q:
             item["match_score"] = scores[r["id"]]
         results.append(item)
-    return jsonify({"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},
-                    "page": page, "per_page": per_page, "total": total,
-                    "pages": (total + per_page - 1) // per_page, "results": results})
+    return {"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},
+            "page": page, "per_page": per_page, "total": total,
+            "pages": (total + per_page - 1) // per_page, "results": results}
 
 
 @bp.get(f"{API}/hospitals/<hospital_id>")
 def hospital(hospital_id: str):
+    return jsonify(hospital_detail(hospital_id))
+
+
+def hospital_detail(hospital_id: str) -> dict:
+    """Everything known about one hospital (the agent page's hospital page shows it)."""
     hid = hospital_id
     cat = catalog()
     conn = db()
@@ -143,4 +153,4 @@ def hospital(hospital_id: str):
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
             "services": svc, "listings": listings}
-    return jsonify(body)
+    return body

@@ -12,6 +12,11 @@ bp = Blueprint("nearest", __name__)
 
 @bp.get(f"{API}/nearest")
 def nearest_():
+    return jsonify(nearest_answer())
+
+
+def nearest_answer() -> dict:
+    """The /nearest answer for the request's parameters (the agent page shows the same answer)."""
     cat = catalog()
     s = resolve_service()
     city_q = params.text("city", required=True, max_len=40)
@@ -33,7 +38,7 @@ def nearest_():
                                           "query": city_q, "how": place["reason"],
                                           "district": cat.region_brief(place.get("district_adcode"))},
             "limit": limit, "min_grade": req[2] if req else None}
-    return jsonify({"query": head, **body})
+    return {"query": head, **body}
 
 
 @bp.get(f"{API}/eligibility")

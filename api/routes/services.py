@@ -13,6 +13,11 @@ bp = Blueprint("services", __name__)
 
 @bp.get(f"{API}/services")
 def services():
+    return jsonify(services_list())
+
+
+def services_list() -> dict:
+    """Every service with its kind, rule and aliases (the agent page offers them)."""
     listed = queries.listed_counts(db())
     out = []
     for s in catalog().services.values():
@@ -22,7 +27,7 @@ def services():
         else:
             item["listed_hospitals"] = listed.get(s.id, 0)
         out.append(item)
-    return jsonify({"count": len(out), "results": out})
+    return {"count": len(out), "results": out}
 
 
 @bp.get(f"{API}/coverage")

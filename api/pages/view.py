@@ -1,0 +1,371 @@
+"""What the agent pages show, built from the answers the JSON API gives (the pages call the same
+functions as the JSON routes, so a page and the API never disagree).
+
+Pure functions over those answer dicts: verdicts with their Chinese labels, evidence as a manual's title,
+line and printed text, facts with their class, distances with their precision, and the plain-text
+answer an agent pastes into a ticket. Nothing here decides eligibility; it only words what the library
+decided.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from api.manual_titles import short_title
+
+VerdictKind = Literal["eligible", "likely", "not_eligible", "unknown"]
+FactClass = Literal["stated", "inferred"]
+
+# What an agent reads out for each verdict (the answer's own `verdict_label` wins when it has one).
+VERDICT_LABELS: dict[str, str] = {"eligible": "符合", "likely": "可能符合", "not_eligible": "不符合",
+                                  "unknown": "无法确定"}
+# Answers from before directory.eligibility carried `eligibility_status` instead of `verdict`.
+_STATUS_VERDICT: dict[str, VerdictKind] = {"listed": "eligible", "covered": "eligible", "unverified": "unknown",
+                                           "not_eligible": "not_eligible"}
+CLASS_LABELS: dict[str | None, str] = {"stated": "来源载明", "inferred": "推断", None: "无依据"}
+KIND_LABELS = {"hospital_list": "医院名单", "city_coverage": "覆盖城市", "overseas": "境外医院"}
+PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点"}
+_ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")  # an English phrase: a summary worded before the verdicts
+_FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
+
+
+# ---- evidence ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    """A manual line that says so: the manual's title (not its hashed file name), the line, the text."""
+
+    manual: str
+    file: str
+    line: int | None
+    text: str
+    note: str = ""
+
+    @property
+    def short_manual(self) -> str:
+        return short_title(self.manual)
+
+    def say(self, short: bool = False) -> str:
+        where = f"《{self.short_manual if short else self.manual}》" + (f"第 {self.line} 行" if self.line else "")
+        parts = [where + (f"：“{self.text}”" if self.text else "")]
+        if self.note:
+            parts.append(f"（{self.note}）")
+        return "".join(parts)
+
+
+def evidence_item(e: dict[str, Any], titles: dict[str, str]) -> Evidence:
+    file = e.get("source_file") or ""
+    text = e.get("raw_name") or e.get("raw_city") or e.get("text") or ""
+    team = e.get("team") or e.get("raw_team")
+    return Evidence(titles.get(file, file), file, e.get("line"), text, f"团队：{team}" if team else "")
+
+
+def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) -> list[Evidence]:
+    seen: set[tuple[str, int | None, str]] = set()
+    out = []
+    for e in items or []:
+        ev = evidence_item(e, titles)
+        key = (ev.file, ev.line, ev.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(ev)
+    return out
+
+
+def cited_source(source: str | None, titles: dict[str, str], short: bool = False) -> str:
+    """A source as the registry writes it ('002_….txt:151', 'bracket in 002_….txt:151', 'list 000_….txt:308')
+    in words: the manual's title and line."""
+    if not source:
+        return ""
+    m = _FILE_LINE.match(source.strip())
+    if not m:
+        return source
+    prefix = m["prefix"].strip()
+    what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
+    title = titles.get(m["file"], m["file"])
+    return f"{what}《{short_title(title) if short else title}》第 {m['line']} 行"
+
+
+# ---- facts ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str | None
+    klass: FactClass | None
+    source: str = ""
+    evidence: str = ""
+
+    @property
+    def class_label(self) -> str:
+        return CLASS_LABELS[self.klass if self.value not in (None, "") else None]
+
+    @property
+    def known(self) -> bool:
+        return self.value not in (None, "") and self.klass is not None
+
+
+def fact_from_answer(f: dict[str, Any], titles: dict[str, str], short: bool = True) -> Fact:
+    """A fact as directory.eligibility reports it: {label, shown/value, class, source, evidence}."""
+    shown = f.get("shown", f.get("value"))
+    klass = f.get("class") if f.get("class") in ("stated", "inferred") else None
+    return Fact(f.get("label") or f.get("fact") or "", None if shown in (None, "") else str(shown), klass,
+                cited_source(f.get("source"), titles, short), f.get("evidence") or "")
+
+
+_PLACE_SOURCE_CLASS: dict[str, tuple[FactClass, str]] = {
+    "list": ("stated", "名单所列的省/市栏"),
+    "list_province": ("stated", "名单所列的省份栏"),
+    "name": ("inferred", "医院名称中的地名"),
+    "institution_seat": ("inferred", "所属院校的所在城市"),
+}
+
+
+def place_facts(h: dict[str, Any], titles: dict[str, str], short: bool = True) -> list[Fact]:
+    """A hospital's place, grade and point with class and evidence: the registry's `facts` when the
+    answer carries them, else what the hospital row's source columns say."""
+    if h.get("facts"):
+        return [fact_from_answer(f, titles, short) for f in h["facts"]]
+    klass, why = _PLACE_SOURCE_CLASS.get(h.get("place_source") or "", (None, ""))
+    out = []
+    if h.get("country") and h.get("country") != "中国":
+        out.append(Fact("国家/地区", h.get("country"), "stated", "名单所列"))
+        if h.get("overseas_city"):
+            out.append(Fact("城市", h["overseas_city"], "stated", "名单所列"))
+    else:
+        out.append(Fact("省份", h.get("province"), klass, why))
+        out.append(Fact("城市", h.get("city"), klass, why))
+        out.append(Fact("区县", h.get("district"), klass if h.get("district") else None, why if h.get("district") else ""))
+    grade_src = h.get("grade_source") or ""
+    out.append(Fact("医院等级", h.get("grade"), "stated" if h.get("grade") and grade_src else None,
+                    cited_source(grade_src, titles, short)))
+    precision = h.get("geo_precision")
+    point = PRECISION_LABELS.get(precision or "", "未知")
+    out.append(Fact("位置", point if precision == "exact" else None, "stated" if precision == "exact" else None,
+                    "" if precision == "exact" else f"具体位置未知，地图按{point}显示"))
+    return out
+
+
+# ---- verdicts ------------------------------------------------------------------------------------------
+
+@dataclass
+class Rule:
+    title: str
+    outcome: str
+    say: str
+    facts: list[Fact]
+
+
+@dataclass
+class HospitalAnswer:
+    id: str
+    name: str
+    verdict: VerdictKind
+    verdict_label: str
+    say: str
+    reasons: list[str]
+    grade: str | None
+    place: str
+    distance: str | None
+    distance_note: str | None
+    evidence: list[Evidence]
+    rules: list[Rule] = field(default_factory=list)
+    to_check: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)
+    in_city: bool = True
+    lat: float | None = None
+    lon: float | None = None
+
+
+def verdict_of(item: dict[str, Any]) -> tuple[VerdictKind, str]:
+    kind = item.get("verdict") or _STATUS_VERDICT.get(item.get("eligibility_status") or "", "unknown")
+    return kind, item.get("verdict_label") or VERDICT_LABELS.get(kind, kind)
+
+
+def place_text(h: dict[str, Any]) -> str:
+    if h.get("country") and h.get("country") != "中国":
+        return " · ".join(x for x in (h.get("country"), h.get("overseas_city")) if x)
+    return " · ".join(x for x in (h.get("city"), h.get("district")) if x) or (h.get("province") or "")
+
+
+def _km(d: float) -> str:
+    if d < 1:
+        return "不到 1 公里"
+    return f"{d:.1f} 公里" if d < 10 else f"{d:.0f} 公里"
+
+
+def _approx(d: float, exact: bool) -> str:
+    return _km(d) if exact or d < 1 else f"约 {_km(d)}"
+
+
+def distance_text(item: dict[str, Any], origin: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """(distance as read out, how precise it is) for one hospital of an answer."""
+    d = item.get("distance_km")
+    if d is None:
+        return None, ("没有计算距离的起点" if not origin else "医院没有坐标，无法计算距离")
+    precision = item.get("distance_precision")
+    if precision is not None or item.get("distance_note"):
+        return _approx(d, precision == "exact"), item.get("distance_note")
+    # Answers without distance_precision: say what the two ends are.
+    exact_end = item.get("geo_precision") == "exact"
+    caller = bool(origin) and origin.get("source") == "caller"
+    if not caller and not exact_end and d < 1:
+        return None, "来电者和医院的位置都只知道所在城市或区县（中心点），无法估算两者之间的距离"
+    notes = []
+    if not caller:
+        notes.append("来电者位置按所在城市或区县的中心点估算")
+    if not exact_end:
+        unit = PRECISION_LABELS.get(item.get("geo_precision") or "", "中心点")
+        notes.append(f"医院具体位置未知，按{unit}估算")
+    return _approx(d, caller and exact_end), ("；".join(notes) + "，只能粗略比较远近") if notes else None
+
+
+def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles: dict[str, str]) -> HospitalAnswer:
+    kind, label = verdict_of(item)
+    distance, note = distance_text(item, origin)
+    rules = [Rule(r.get("title") or r.get("rule") or "", r.get("outcome_label") or r.get("outcome") or "",
+                  r.get("say") or "", [fact_from_answer(f, titles) for f in r.get("facts") or []])
+             for r in item.get("facts_used") or []]
+    return HospitalAnswer(
+        id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=item.get("say") or "",
+        reasons=list(item.get("reasons") or []), grade=item.get("grade"), place=place_text(item),
+        distance=distance, distance_note=note, evidence=evidence_list(item.get("evidence"), titles), rules=rules,
+        to_check=list(item.get("to_check") or []), inferred=list(item.get("inferred") or []),
+        in_city=bool(item.get("in_city", True)), lat=item.get("lat"), lon=item.get("lon"))
+
+
+# ---- the whole answer ----------------------------------------------------------------------------------
+
+@dataclass
+class HowTo:
+    """One "how to use" statement of the service catalog, with the line it comes from."""
+
+    text: str
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Answer:
+    service_id: str
+    service: str          # 重疾绿通（众安保险）
+    kind: str
+    place: str            # 温州市
+    message: str
+    notes: list[str]
+    hospitals: list[HospitalAnswer]
+    how_to_use: list[HowTo]
+    coverage: list[Evidence]
+    origin: str | None
+    total_in_place: int
+    counts: dict[str, int]
+
+    def count_badges(self) -> list[tuple[str, str, int]]:
+        """(verdict, label, how many) in reading order, labelled as the hospitals are."""
+        shown = {h.verdict: h.verdict_label for h in self.hospitals}
+        return [(k, shown.get(k) or VERDICT_LABELS[k], self.counts[k])
+                for k in ("eligible", "likely", "unknown", "not_eligible") if self.counts.get(k)]
+
+
+def _how_to_use(body: dict[str, Any], titles: dict[str, str]) -> list[HowTo]:
+    """The service catalog's "how to use" lines, wherever the answer carries them (answer or service)."""
+    raw = body.get("how_to_use") or (body.get("query") or {}).get("service", {}).get("how_to_use") or []
+    if isinstance(raw, str):
+        return [HowTo(raw)]
+    if isinstance(raw, dict):
+        raw = raw.get("items") or raw.get("conditions") or ([{"text": raw["say"]}] if raw.get("say") else [])
+    out = []
+    for x in raw:
+        if isinstance(x, str):
+            out.append(HowTo(x))
+        else:
+            ev = evidence_item(x, titles) if x.get("source_file") else None
+            out.append(HowTo(x.get("say") or x.get("text") or "", ev))
+    return [h for h in out if h.text]
+
+
+def service_label(s: dict[str, Any]) -> str:
+    return f"{s['name']}（{s['insurer']}）" if s.get("insurer") else s["name"]
+
+
+def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
+    q = body.get("query") or {}
+    s = q.get("service") or {}
+    city = q.get("city") or {}
+    district = city.get("district") or {}
+    place = (city.get("answered_for") or {}).get("name") or district.get("name") or city.get("name") or ""
+    if district.get("name") and city.get("name") and district["name"] != city["name"]:
+        place = f"{city['name']}{district['name']}"
+    origin = body.get("origin")
+    hospitals = [hospital_answer(item, origin, titles) for item in body.get("results") or []]
+    coverage = evidence_list((body.get("coverage") or {}).get("evidence"), titles)
+    # Counts of the whole place (not only the hospitals shown) — only when the answer gives them.
+    counts: dict[str, int] = dict(body.get("verdict_counts") or {})
+    message = body.get("message") or ""
+    if message and _ENGLISH.search(message):
+        # Answers from before directory.eligibility word their summary in English.
+        total = int(body.get("in_city_count") or 0)
+        message = (f"{place}有 {total} 家医院在{service_label(s)}的名单或覆盖范围内。" if total else
+                   f"{place}没有{service_label(s)}的医院，以下是最近的其他地方的医院。" if hospitals else
+                   f"没有可用于{service_label(s)}的医院。")
+    if origin:
+        origin_text = origin.get("say") or ("按来电者给出的位置计算距离" if origin.get("source") == "caller"
+                                            else "来电者位置按所在城市或区县的中心点估算")
+    else:
+        origin_text = None
+    return Answer(service_id=s.get("id", ""), service=service_label(s) if s else "", kind=s.get("kind", ""),
+                  place=place, message=message, notes=[n for n in body.get("notes") or [] if not _ENGLISH.search(n)],
+                  hospitals=hospitals, how_to_use=_how_to_use(body, titles), coverage=coverage,
+                  origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts)
+
+
+def plain_text(a: Answer) -> str:
+    """The answer as plain text for a ticket: service and place, the summary, each hospital with its
+    verdict, distance, grade, reasons and evidence lines, and how to use the service."""
+    lines = [f"【{a.service} · {a.place}】"]
+    if a.message:
+        lines.append(a.message)
+    lines += a.notes
+    for i, h in enumerate(a.hospitals, 1):
+        head = f"{i}. {h.name}"
+        extra = "，".join(x for x in (h.grade, h.place) if x)
+        lines.append(f"{head}（{extra}）— {h.verdict_label}" if extra else f"{head} — {h.verdict_label}")
+        if h.distance:
+            lines.append(f"   距离：{h.distance}" + (f"（{h.distance_note}）" if h.distance_note else ""))
+        if h.say:
+            lines.append(f"   说明：{h.say}")
+        elif h.reasons:
+            lines.append(f"   原因：{'；'.join(h.reasons)}")
+        for ev in h.evidence[:3]:
+            lines.append(f"   依据：{ev.say()}")
+        if len(h.evidence) > 3:
+            lines.append(f"   （另有 {len(h.evidence) - 3} 条依据）")
+    if a.coverage:
+        lines.append("覆盖城市依据：" + "；".join(ev.say() for ev in a.coverage[:3]))
+    if a.how_to_use:
+        lines.append("使用方法：")
+        for h in a.how_to_use:
+            lines.append(f"- {h.text}" + (f"（{h.evidence.say()}）" if h.evidence else ""))
+    return "\n".join(lines)
+
+
+# ---- errors --------------------------------------------------------------------------------------------
+
+_ERROR_TEXT = {
+    "missing_parameter": "请填写{what}。",
+    "unknown_service": "没有找到名为“{value}”的服务。",
+    "ambiguous_service": "“{value}”对应多项服务，请选择一项（或选择保险公司）：",
+    "unknown_insurer": "没有找到保险公司“{value}”。",
+    "insurer_mismatch": "这项服务不属于所选的保险公司。",
+    "unknown_city": "没有找到地点“{value}”。",
+    "ambiguous_city": "“{value}”可能指多个地点，请选择一个：",
+    "city_required": "“{value}”是一个省份，请填写城市或区县：",
+    "unknown_hospital": "没有找到医院“{value}”。",
+    "ambiguous_hospital": "“{value}”可能指多家医院，请选择：",
+    "invalid_parameter": "输入有误：{message}",
+    "out_of_range": "输入超出范围：{message}",
+}
+
+
+def error_text(code: str, value: str | None, what: str = "", message: str = "") -> str:
+    return _ERROR_TEXT.get(code, "无法回答：{message}").format(value=value or "", what=what, message=message)

@@ -1,0 +1,225 @@
+"""The agent page in a real headless Chromium (Debian's chromium + chromium-driver, tests/browser.py),
+against the real API server (waitress, `python -m api.serve`) on a registry built from the manuals.
+
+An agent's calls, typed into the page as an agent would: 重疾绿通 (众安) in 温州; 医疗垫付 in 杭州; a
+hospital's page; a pinyin search. The tests read what is on the page — names, verdict labels, evidence
+lines with the manual's title — and check it against the JSON API's answer to the same question."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import requests
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from api.pages.view import VERDICT_LABELS
+from tests.browser import DESKTOP, PHONE, By, browser, missing_browser, wait_for, wait_text
+from tests.servers import api_server
+
+GREEN_002 = "002_e8b033acd9a55b94.txt"
+ZHONGAN_MANUAL = "众安健康服务介绍"  # the manual's title as the page shows it (whole title in the tooltip)
+XIEHE = "北京协和医院"
+# Labels a verdict may carry: the answer's own (directory.eligibility) or the page's (api/pages/view.py).
+LABELS = {"eligible": {"符合", "符合条件"}, "likely": {"可能符合"}, "not_eligible": {"不符合"},
+          "unknown": {"无法确定", "待核实"}}
+
+
+@pytest.fixture(scope="module")
+def site(registry, tmp_path_factory):
+    db = tmp_path_factory.mktemp("agent") / "registry.db"
+    shutil.copy(registry, db)
+    with api_server(db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    if missing_browser():
+        pytest.fail(missing_browser())
+    with browser(DESKTOP) as driver:
+        # The copy button writes to the clipboard; allow it for this origin (headless has no user to ask).
+        yield driver
+
+
+def api(site, path, **params):
+    r = requests.get(site + path, params=params, timeout=15)
+    assert r.status_code == 200, r.text[:300]
+    return r.json()
+
+
+def ask(driver, site, service: str, city: str, insurer: str | None = None) -> None:
+    """Fill in the form as an agent does and submit it."""
+    driver.get(site + "/")
+    wait_for(driver, "form.ask")
+    driver.find_element(By.ID, "service").send_keys(service)
+    if insurer:
+        Select(driver.find_element(By.ID, "insurer")).select_by_visible_text(insurer)
+    driver.find_element(By.ID, "city").send_keys(city)
+    driver.find_element(By.CSS_SELECTOR, "form.ask button[type=submit]").click()
+    wait_for(driver, "section.answer, section.error")
+
+
+def cards(driver) -> list[dict]:
+    out = []
+    for li in driver.find_elements(By.CSS_SELECTOR, "ol.results li.hospital"):
+        out.append({"name": li.find_element(By.CSS_SELECTOR, ".h-name").text,
+                    "verdict": li.get_attribute("data-verdict"),
+                    "label": li.find_element(By.CSS_SELECTOR, ".h-head .badge").text,
+                    "meta": li.find_element(By.CSS_SELECTOR, ".h-meta").text,
+                    "why": li.find_element(By.CSS_SELECTOR, ".why").text,
+                    "evidence": [e.text for e in li.find_elements(By.CSS_SELECTOR, "ul.evidence li")]})
+    return out
+
+
+def test_green_channel_of_zhongan_in_wenzhou(chrome, site):
+    ask(chrome, site, "重疾绿通", "温州", insurer="众安保险")
+    heading = chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text
+    assert "重疾绿通（众安保险）" in heading and "温州市" in heading
+    expected = api(site, "/api/v1/nearest", service="重疾绿通", insurer="众安", city="温州")
+    shown = cards(chrome)
+    assert [c["name"] for c in shown] == [r["name"] for r in expected["results"]]
+    assert "温州医科大学附属第一医院" in {c["name"] for c in shown} or len(shown) == 10
+    for c in shown:
+        assert c["label"] in LABELS[c["verdict"]], c
+        assert c["verdict"] in ("eligible", "likely"), c  # listed in the manual: usable
+        assert "温州市" in c["meta"]
+        # evidence: the manual's title (not its hashed file name), the line, the name as printed
+        assert c["evidence"] and all(re.match(rf"《{ZHONGAN_MANUAL}》第 (9[67]\d|98[0-3]) 行：“.+”", e)
+                                     for e in c["evidence"]), c["evidence"]
+        assert GREEN_002 not in " ".join(c["evidence"])
+    page = chrome.find_element(By.TAG_NAME, "body").text
+    assert "002_e8b033acd9a55b94" not in page
+    # all 14 of the city, not only the first page
+    chrome.find_element(By.CSS_SELECTOR, "p.more a").click()
+    wait_for(chrome, "section.answer")
+    everyone = cards(chrome)
+    assert len(everyone) == expected["in_city_count"] == 14
+    lines = {int(m) for c in everyone for e in c["evidence"] for m in re.findall(r"第 (\d+) 行", e)}
+    assert set(range(970, 984)) <= lines  # the list's 14 rows for 浙江省/温州市
+
+
+def test_copy_answer_gives_plain_text_for_a_ticket(chrome, site):
+    ask(chrome, site, "重疾绿通", "温州", insurer="众安保险")
+    text = chrome.find_element(By.ID, "answer-text").get_attribute("value")
+    assert text.startswith("【重疾绿通（众安保险） · 温州市】")
+    names = [c["name"] for c in cards(chrome)]
+    for i, name in enumerate(names, 1):
+        assert f"\n{i}. {name}" in text
+    assert "依据：《众安健康服务介绍（重疾绿通、" in text  # the whole title in the ticket
+    assert "<" not in text and "&" not in text  # plain text, no markup
+    chrome.execute_cdp_cmd("Browser.grantPermissions", {"origin": site, "permissions": [
+        "clipboardReadWrite", "clipboardSanitizedWrite"]})
+    chrome.find_element(By.CSS_SELECTOR, "button.copy-button").click()
+    wait_text(chrome, ".copied", "已复制")
+    pasted = chrome.execute_async_script(
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERR ' + e));")
+    assert pasted == text
+
+
+def test_medical_advance_in_hangzhou(chrome, site):
+    ask(chrome, site, "医疗垫付", "杭州")
+    heading = chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text
+    assert "医疗垫付（众安保险）" in heading and "杭州市" in heading
+    expected = api(site, "/api/v1/nearest", service="医疗垫付", city="杭州")
+    shown = cards(chrome)
+    assert [c["name"] for c in shown] == [r["name"] for r in expected["results"]]
+    for c, r in zip(shown, expected["results"], strict=True):
+        assert c["label"] in LABELS[c["verdict"]], c
+        assert "杭州市" in c["meta"]
+        assert c["why"].strip(), c  # every hospital says why
+        # a coverage service's evidence is the covered city as printed, with its line
+        assert any(re.match(rf"《{ZHONGAN_MANUAL}》第 1019 行：“杭州市”", e) for e in c["evidence"]), c["evidence"]
+        if r.get("verdict"):
+            assert c["verdict"] == r["verdict"]
+    coverage = chrome.find_element(By.CSS_SELECTOR, "details.coverage")
+    coverage.click()
+    assert "第 1019 行：“杭州市”" in coverage.text
+    assert "0 家" not in chrome.find_element(By.CSS_SELECTOR, ".answer-head").text
+
+
+def test_an_ambiguous_service_offers_the_candidates(chrome, site):
+    ask(chrome, site, "特药", "广州")
+    error = chrome.find_element(By.CSS_SELECTOR, "section.error")
+    assert "“特药”对应多项服务" in error.text
+    options = {a.text: a for a in error.find_elements(By.CSS_SELECTOR, "ul.candidates a")}
+    assert {"特药（平安健康）", "肿瘤特药（众安保险）"} <= set(options)
+    options["特药（平安健康）"].click()
+    wait_for(chrome, "section.answer")
+    assert "特药（平安健康） · 广州市" in chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text
+    assert any("中山大学附属肿瘤医院" == c["name"] for c in cards(chrome))
+
+
+def test_hospital_page(chrome, site):
+    ask(chrome, site, "门诊绿通", "北京", insurer="太平洋健康")
+    link = next(a for a in chrome.find_elements(By.CSS_SELECTOR, "a.h-name") if a.text == XIEHE)
+    link.click()
+    wait_for(chrome, "section.hospital-head h1")
+    assert chrome.find_element(By.CSS_SELECTOR, "section.hospital-head h1").text == XIEHE
+    assert chrome.title.startswith(XIEHE)
+    names = chrome.find_element(By.CSS_SELECTOR, "section.names").text
+    # another name with its source: the bracket alias of 002 line 151
+    assert "协和医院" in names and "括号中的别称，《众安健康服务介绍》第 151 行" in names
+    campuses = {a.text: a.get_attribute("href") for a in chrome.find_elements(By.CSS_SELECTOR, "section.campuses a")}
+    assert {"中国医学科学院北京协和医院东单院区", "中国医学科学院北京协和医院西单院区"} <= set(campuses)
+    services = chrome.find_element(By.CSS_SELECTOR, "section.services").text
+    assert "重疾绿通（众安保险）" in services and "《众安健康服务介绍》第 151 行：“北京协和医院(协和医院)”" in services
+    assert "MDT 多学科会诊（中宏保险）" in services and "《中宏保险健康管理服务手册》第 308 行" in services
+    facts = {tr.find_element(By.TAG_NAME, "th").text: tr.text
+             for tr in chrome.find_elements(By.CSS_SELECTOR, "table.facts tbody tr")}
+    assert "三级甲等" in facts["医院等级"] and "来源载明" in facts["医院等级"]
+    assert "《中宏保险健康管理服务手册》第 308 行" in facts["医院等级"]
+    assert "城市" in facts and "北京市" in facts["城市"]
+    # a campus names its main hospital
+    chrome.get(campuses["中国医学科学院北京协和医院东单院区"])
+    wait_for(chrome, "p.parent a")
+    assert chrome.find_element(By.CSS_SELECTOR, "p.parent a").text == XIEHE
+
+
+def test_pinyin_and_initials_search(chrome, site):
+    for query in ("bjxh", "xiehe", "协和"):
+        chrome.get(site + "/search")
+        box = wait_for(chrome, "#q")
+        box.send_keys(query)
+        box.submit()
+        wait_for(chrome, "ol.search-results, p.empty")
+        names = [a.text for a in chrome.find_elements(By.CSS_SELECTOR, "ol.search-results a.h-name")]
+        assert XIEHE in names[:3], (query, names[:5])
+    chrome.find_element(By.LINK_TEXT, XIEHE).click()
+    wait_for(chrome, "section.hospital-head h1")
+    assert chrome.find_element(By.CSS_SELECTOR, "section.hospital-head h1").text == XIEHE
+
+
+def test_map_shows_markers_without_tiles(chrome, site):
+    ask(chrome, site, "重疾绿通", "温州", insurer="众安保险")
+    WebDriverWait(chrome, 20).until(lambda d: d.find_element(By.ID, "map").get_attribute("data-markers"))
+    shown = len(cards(chrome))
+    assert int(chrome.find_element(By.ID, "map").get_attribute("data-markers")) == shown
+    assert len(chrome.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")) == shown
+    assert chrome.find_elements(By.CSS_SELECTOR, "#map img.leaflet-tile") == []  # no tile URL set: no tiles
+    # everything the page loads is served by the app itself (no CDN)
+    urls = chrome.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert urls and all(u.startswith(site) or u.startswith("data:") for u in urls), urls
+
+
+def test_usable_at_phone_width(site):
+    with browser(PHONE) as phone:
+        for path in ("/?service=医疗垫付&city=杭州", "/search?q=bjxh", "/"):
+            phone.get(site + path)
+            wait_for(phone, "main")
+            width = phone.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
+            assert width[0] == PHONE[0] and width[1] <= PHONE[0], (path, width)
+        phone.get(site + "/?service=医疗垫付&city=杭州")
+        wait_for(phone, "section.answer")
+        for css in ("#service", "#city", "form.ask button[type=submit]", "li.hospital", "button.copy-button"):
+            box = phone.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]",
+                                       phone.find_element(By.CSS_SELECTOR, css))
+            assert 0 <= box[0] and box[1] <= PHONE[0], (css, box)
+        hid = phone.find_element(By.CSS_SELECTOR, "li.hospital").get_attribute("data-id")
+        phone.get(site + f"/hospital/{hid}")
+        wait_for(phone, "section.hospital-head")
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+
+
+def test_verdict_vocabulary_is_chinese():
+    assert VERDICT_LABELS == {"eligible": "符合", "likely": "可能符合", "not_eligible": "不符合", "unknown": "无法确定"}
