@@ -200,7 +200,7 @@ def import_(file: Path, service: str, service_id: str | None, insurer: str, prod
     for note in r.notes:
         click.echo(f"  {note}")
     if r.skipped:
-        click.echo("  skipped: " + ", ".join(f"{k} {v}" for k, v in r.skipped.items()))
+        click.echo("  rows skipped: " + ", ".join(f"{k} ({v})" for k, v in r.skipped.items()))
     if r.rejects:
         click.echo(f"  {len(r.rejects)} rows not read:")
         for rej in r.rejects[:10]:

@@ -135,6 +135,9 @@ def _target(path: Path, docs: tuple[DocumentSpec, ...], records: list[ImportReco
         return _Target(service_id, spec, doc.insurer, product or doc.product, spec.kind, True, previous)
     kind = kind or "hospital_list"
     if kind == "reference":
+        if service.strip():
+            raise ImportError_(f"--service {service!r}: a reference list (--kind reference) serves no service; "
+                               "leave --service out, or choose another --kind")
         return _Target(None, None, insurer.strip(), product, kind, False, "")
     if not service.strip():
         raise ImportError_("--service: expected the name of the service the list is for (or --service-id ID "

@@ -42,8 +42,8 @@ def apply_versions(manifest: Manifest, table_services: list[dict]) -> tuple[list
     for service_id, by_doc in tables_of.items():
         replacing = [f for f in by_doc if any(s.replaces and docs[f].service_id(s.key) == service_id
                                               for s in docs[f].services)]
-        if not replacing:
-            continue
+        if not replacing or len(by_doc) == 1:
+            continue  # no new version, or one whose older versions were all removed
         ordered = sorted(by_doc, key=lambda f: _order(docs[f]))
         current, older = ordered[-1], ordered[:-1]
         previous = older[-1] if older else None

@@ -146,7 +146,7 @@ def _fill_merged(rows: list[list[str]], ranges: list[str]) -> list[str]:
     from openpyxl.utils.cell import range_boundaries
 
     filled = []
-    for ref in ranges:
+    for ref in sorted(ranges, key=lambda r: range_boundaries(r)[1::-1]):  # top to bottom, left to right
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         if min_row > len(rows):
             continue

@@ -398,3 +398,33 @@ def test_the_fever_clinic_list_imports_as_a_reference_list(registry, tmp_path):
         assert _query(out, "SELECT count(*) FROM eligibility") == before.execute(
             "SELECT count(*) FROM eligibility").fetchall()
         assert _query(out, "SELECT count(*) FROM services") == before.execute("SELECT count(*) FROM services").fetchall()
+
+
+def test_a_later_version_stands_alone_when_the_first_is_removed(tmp_path):
+    from directory.build import parse_sources
+    from directory.imports import list_imports, remove_import, status
+    from directory.service_versions import apply_versions
+
+    home = tmp_path / "home"
+    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    write_csv(first, manual_rows(*GREEN)[:30], "utf-8")
+    write_csv(second, manual_rows(*GREEN)[:60], "gbk")
+    v1 = import_list(first, insurer="测试保险", service="测试服务", data_dir=home)
+    v2 = import_list(second, service_id=v1.service_id, data_dir=home)
+    assert v2.service_id == v1.service_id and v2.replaces == f"import {v1.import_id} (v1.csv)"
+    records = list_imports(home / "imported")
+    assert [status(r, records) for r in records] == [f"superseded by {v2.import_id}", "in force"]
+
+    def services_of(manifest):
+        parsed = parse_sources(manifest)
+        kept, versions = apply_versions(manifest, parsed.table_services)
+        return ({s["id"]: (s["name"], s["insurer"], s["source_file"]) for s in parsed.services},
+                sorted(t["table_id"] for t in kept if t["service_id"] == v1.service_id), versions)
+
+    services, tables, versions = services_of(load_manifest(imports=home / "imported"))
+    assert services[v1.service_id] == ("测试服务", "测试保险", v1.tsv_path.name)
+    assert tables == [f"{v2.import_id}-csfw-list"] and [v.service_id for v in versions] == [v1.service_id]
+    remove_import(v1.import_id, home / "imported")
+    services, tables, versions = services_of(load_manifest(imports=home / "imported"))
+    assert services[v1.service_id] == ("测试服务", "测试保险", v2.tsv_path.name)
+    assert tables == [f"{v2.import_id}-csfw-list"] and versions == []
