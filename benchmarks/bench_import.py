@@ -47,9 +47,9 @@ def make_xlsx(path: Path, n: int) -> None:
     ws.append(["序号", "省份", "城市", "医院名称", "地址"])
     for i in range(n):
         name, province, city = rows[i % len(rows)]
-        ws.append([i + 1, province if i % 10 == 0 else None, city, f"{name}（{i}）", f"{city}人民路{i}号"])
-        if i % 10 == 0:
-            ws.merge_cells(start_row=ws.max_row, start_column=2, end_row=ws.max_row + 9, end_column=2)
+        ws.append([i + 1, province if i % 50 == 0 else None, city, f"{name}（{i}）", f"{city}人民路{i}号"])
+    for first in range(3, ws.max_row + 1, 50):  # the province written once per block of 50 rows
+        ws.merge_cells(start_row=first, start_column=2, end_row=min(first + 49, ws.max_row), end_column=2)
     wb.save(path)
 
 

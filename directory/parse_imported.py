@@ -41,14 +41,17 @@ def _extra_keys(header: list[str], roles: tuple[str, ...]) -> list[str]:
     return keys
 
 
-def _merged_cells(spec: TableSpec) -> list[tuple[int, int, int, int, str]]:
+def _merged_notes(spec: TableSpec, header: list[str]) -> dict[int, list[str]]:
+    """Line → notes on the cells filled from a merged range above them ("省份 filled from merged cells B4:B19")."""
     from openpyxl.utils.cell import range_boundaries
 
-    out = []
+    notes: dict[int, list[str]] = {}
     for ref in spec.merged:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
-        out.append((min_row, max_row, min_col - 1, max_col - 1, ref))
-    return out
+        cols = [header[c] or column_letter(c) for c in range(min_col - 1, max_col) if c < len(header)]
+        for n in range(min_row + 1, max_row + 1):
+            notes.setdefault(n, []).append(f"{'/'.join(cols)} filled from merged cells {ref}")
+    return notes
 
 
 def _coordinates(row: dict[str, str], crs: str) -> tuple[float | None, float | None, str]:
@@ -79,7 +82,7 @@ def parse_imported(lines: list[str], spec: TableSpec) -> ParsedTable:
     header = split_cells(rows[0][1])
     roles = spec.columns
     keys = _extra_keys(header, roles)
-    merged = _merged_cells(spec)
+    merged = _merged_notes(spec, header)
     lists_hospitals = "name" in roles
     required = "name" if lists_hospitals else "city"
     required_at = roles.index(required)
@@ -113,11 +116,7 @@ def parse_imported(lines: list[str], spec: TableSpec) -> ParsedTable:
             out.rejects.append(Reject(n, line, f"no {what} in column {column_letter(required_at)} "
                                                f"({header[required_at] or 'blank header'})"))
             continue
-        notes = []
-        for min_row, max_row, min_col, max_col, ref in merged:
-            if min_row < n <= max_row:
-                cols = [header[c] or column_letter(c) for c in range(min_col, max_col + 1) if c < len(header)]
-                notes.append(f"{'/'.join(cols)} filled from merged cells {ref}")
+        notes = list(merged.get(n, ()))
         if not lists_hospitals:
             out.coverage.append(CoverageRow(n, row["city"], row.get("province"), line, "; ".join(notes)))
             continue
