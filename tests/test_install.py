@@ -33,6 +33,25 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**env, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
 
 
+def test_every_folder_of_code_or_data_is_packaged():
+    """pyproject lists packages one by one (the bundled sources are mapped to hospnet_sources); a new
+    folder left out would be missing from every install."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    mapped = {v: k for k, v in config["package-dir"].items()}
+    folders = set()
+    for top in ("directory", "geodata", "api", "sources"):
+        for folder in [ROOT / top, *(ROOT / top).rglob("*")]:
+            if folder.is_dir() and "__pycache__" not in folder.parts and folder.name != "imported" and any(
+                    p.is_file() for p in folder.iterdir()):
+                rel = folder.relative_to(ROOT).as_posix()
+                root = rel.split("/")[0]
+                folders.add(".".join([mapped.get(root, root), *rel.split("/")[1:]]))
+    assert folders - listed == set(), "add these to [tool.setuptools] packages (and their files to package-data)"
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("install")
