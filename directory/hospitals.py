@@ -10,7 +10,7 @@ from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
 from directory.names import normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
+from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
 
 
 @cache
@@ -117,8 +117,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         grade = grades.most_common(1)[0][0] if grades else None
         country = members[0].country
         adcode = place.district or place.city or place.province if place else None
+        name, name_source = canonical_name_with_source(members)
         hospitals.append({
-            "id": hid, "name": canonical_name(members), "country": country,
+            "id": hid, "name": name, "name_source": name_source, "country": country,
             "province": _name(place.province) if place else None, "city": _name(place.city) if place else None,
             "district": _name(place.district) if place else None, "adcode": adcode,
             "province_adcode": place.province if place else None, "city_adcode": place.city if place else None,

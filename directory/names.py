@@ -88,8 +88,10 @@ INSTITUTION_TYPES: tuple[str, ...] = tuple(
 
 # Prefixes that name the owner, not the hospital: the PLA owns many hospitals whose lists drop the prefix.
 OWNER_PREFIXES = ("中国人民解放军", "解放军", "卫生部", "国家卫生健康委员会", "国家卫健委")
-OWNER_REWRITES = (("中国人民武装警察部队", "武警"),)
+OWNER_REWRITES = (("中国人民武装警察部队", "武警"), ("中国人民解放军", "解放军"))
 
+PLA_SERVICE_RE = re.compile(
+    r"^(?:中国人民解放军|解放军|中国)?(?:联勤保障部队|联勤保障中心|海军|空军|陆军|火箭军|战略支援部队)第?(?=\d+医院)")
 NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
 CAMPUS_SUFFIX = r"(?:院区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
 MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
@@ -286,8 +288,20 @@ def place_names() -> frozenset[str]:
                 short = short_place(name)
                 if len(short) >= 2:
                     names.add(short)
-    names.update(("崇明县", "奉贤县", "内蒙古"))  # old or short forms seen in the manuals
+    names.add("内蒙古")  # short form seen in the manuals
+    # Old county/city names from the GB/T 2260 code history (海安县, 奉贤县): read as today's unit.
+    from geodata.history import old_division_names
+
+    names.update(old_division_names())
     return frozenset(names)
+
+
+def current_place(head: str) -> str:
+    """An old division name as today's (海安县 → 海安市, 奉贤县 → 奉贤区); other names unchanged."""
+    from geodata.history import current_division
+
+    ch = current_division(head) if head[-1:] in "县市区旗州盟" or head.endswith("地区") else None
+    return ch.new_name if ch else head
 
 
 def short_place(name: str) -> str:
@@ -328,7 +342,7 @@ def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, .
                 continue
             if rest.startswith("立") and head[-1] in "省市":
                 rest = head[-1] + rest  # 福建省立医院: 省立 is part of the name, not a stray 立
-            places.append(short_place(head))
+            places.append(short_place(current_place(head)))
             text = rest
             break
         else:
@@ -343,21 +357,48 @@ def is_trivial_rest(rest: str) -> bool:
 # ---------------------------------------------------------------- core
 
 
+def rename_key(text: str, drop_di: bool = True) -> str:
+    """The form renames are matched in: owners written one way (中国人民解放军 → 解放军), numerals as
+    digits, and 第 dropped before a hospital number (解放军 94 医院 = 解放军第九十四医院)."""
+    for old, new in OWNER_REWRITES:
+        text = text.replace(old, new)
+    text = digitize_ordinals(text)
+    return re.sub(r"第(\d+)(?=医院)", r"\1", text) if drop_di else text
+
+
+@lru_cache(maxsize=1)
+def _rename_keys() -> tuple[tuple[str, str], ...]:
+    """(old, new) in rename-key form, longest old name first (load_renames' order)."""
+    return tuple((rename_key(clean_name(r.old_name)), rename_key(clean_name(r.new_name), drop_di=False))
+                 for r in load_renames())
+
+
 def apply_renames(text: str) -> str:
-    """Replace old institution names by their current ones (广州医学院 → 广州医科大学)."""
-    for r in load_renames():
-        if r.old_name in text:
-            text = text.replace(r.old_name, r.new_name)
-    return text
+    """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
+    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied."""
+    key = rename_key(text)
+    hit = False
+    for old, new in _rename_keys():
+        if old in key:
+            key = key.replace(old, new)
+            hit = True
+    return key if hit else text
 
 
 def strip_owner(text: str) -> str:
     """Drop owner prefixes (中国人民解放军, 卫生部) and shorten 中国人民武装警察部队 to 武警."""
     for old, new in OWNER_REWRITES:
         text = text.replace(old, new)
-    for p in OWNER_PREFIXES:
-        if text.startswith(p) and len(text) > len(p) + 2:
-            return text[len(p) :]
+    # A numbered PLA hospital is named by its number alone (联勤保障部队第九〇八医院 = 第908医院): the
+    # numbers of the 2018 reform are unique across services.
+    text = PLA_SERVICE_RE.sub("第", text)
+    stripped = True
+    while stripped:  # a rename may put an owner after an owner (解放军 + 解放军总医院第六医学中心)
+        stripped = False
+        for p in OWNER_PREFIXES:
+            if text.startswith(p) and len(text) > len(p) + 2:
+                text, stripped = text[len(p) :], True
+                break
     return text
 
 
@@ -456,8 +497,9 @@ def split_double_name(text: str) -> tuple[str, list[str]]:
 
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
-    text = apply_renames(unify_suffixes(strip_owner(text)))
-    text = unify_affiliate_order(digitize_ordinals(text))
+    # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
+    text = apply_renames(unify_suffixes(text))
+    text = unify_affiliate_order(strip_owner(digitize_ordinals(text)))
     text, places = strip_places(text)
     m = AFFILIATION_RE.match(text)
     if m:
@@ -478,6 +520,64 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     text = text.replace("附属第", "第")
     text, more = strip_places(text, allow_short=not places)
     return text, places + more, is_distinctive(text)
+
+
+# ---------------------------------------------------------------- current names
+
+
+@lru_cache(maxsize=1)
+def _old_division_re() -> re.Pattern[str] | None:
+    from geodata.history import old_division_names
+
+    names = sorted(old_division_names(), key=len, reverse=True)
+    # An old unit counts where a place can stand: at the start or right after a province/city/county.
+    return re.compile(rf"(?:(?<=^)|(?<=[省市区县州盟旗]))({'|'.join(map(re.escape, names))})") if names else None
+
+
+def _is_owner_rename(old: str) -> bool:
+    """An institution that owns hospitals (a university, a ministry) rather than a hospital itself."""
+    return not re.search(r"(?:医院|中心)$", old)
+
+
+def current_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """The name a hospital carries today, with the rules applied: an owner's rename everywhere
+    (第四军医大学西京医院 → 空军军医大学西京医院), a hospital's own rename only when it is the whole name
+    (owner and campus aside: 海军总医院 → 中国人民解放军总医院第六医学中心, but 沈阳军区总医院附属北方医院
+    is another hospital), and old county/city names where a place stands (上海市奉贤县中心医院 →
+    上海市奉贤区中心医院, GB/T 2260 code history). A dissolved ministry's prefix is dropped (卫生部北京医院)."""
+    from geodata.history import current_division
+
+    text = clean_name(name)
+    reasons: list[str] = []
+    for r in load_renames():
+        old, new = clean_name(r.old_name), clean_name(r.new_name)
+        why = f"renames.tsv: {r.old_name} → {r.new_name} ({r.year})"
+        if _is_owner_rename(old):
+            if old not in text:
+                continue
+            if new in OWNER_PREFIXES and text.startswith(old):
+                text = text[len(old):]
+            else:
+                text = text.replace(old, new)
+            reasons.append(why)
+            continue
+        body, tail = split_brackets(text)[0], text[len(split_brackets(text)[0]):]
+        base, campus, _ = split_campus(body)
+        key = re.sub(r"^解放军", "", rename_key(base))
+        if key == re.sub(r"^解放军", "", rename_key(old)):
+            text = new + body[len(base):] + tail
+            reasons.append(why)
+    pattern = _old_division_re()
+    if pattern is not None:
+        def swap(m: re.Match[str]) -> str:
+            ch = current_division(m.group(1))
+            if ch is None:
+                return m.group(1)
+            reasons.append(f"division_changes.tsv:{ch.line}: {ch.old_name} → {ch.new_name} "
+                           f"(GB/T 2260 {ch.vintage_from}→{ch.vintage_to})")
+            return ch.new_name
+        text = pattern.sub(swap, text)
+    return text, tuple(reasons)
 
 
 # ---------------------------------------------------------------- composition

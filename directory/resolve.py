@@ -22,7 +22,7 @@ from directory.match_rules import (
     type_conflict,
     variants,
 )
-from directory.names import NormalizedName, campus_key, normalize_name
+from directory.names import NormalizedName, campus_key, current_name, normalize_name
 
 _EMPTY: frozenset = frozenset()
 FUZZY_THRESHOLD = 92.0  # core similarity needed for a fuzzy merge inside one city
@@ -294,12 +294,30 @@ def hospital_id(source_key: str) -> str:
 
 
 def canonical_name(rows: list[Row]) -> str:
-    """The fullest official name among the cluster's names: brackets, departments and campuses aside."""
-    counts = Counter()
+    """The hospital's current name (see canonical_name_with_source)."""
+    return canonical_name_with_source(rows)[0]
+
+
+def _printed(row: Row) -> str:
+    return f"printed in {row.order[1]}:{row.order[2]}"
+
+
+def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
+    """The hospital's CURRENT name and where it comes from.
+
+    Among the names the sources print (brackets, departments and campuses aside), names that a rename
+    or a division change makes stale are passed over; of the rest the fullest official one wins. When
+    every printed name is stale, the best one is brought up to date by the renames and division
+    changes, which are then its source (the old names stay aliases with their own sources)."""
+    counts: Counter = Counter()
+    first_seen: dict[str, Row] = {}
     if rows[0].country != "中国":  # overseas: keep the printed form (English and Chinese), spaces folded
         for r in rows:
-            counts[" ".join(r.raw_name.replace("' s", "'s").split())] += 1
-        return max(counts, key=lambda s: (counts[s], len(s), s))
+            form = " ".join(r.raw_name.replace("' s", "'s").split())
+            counts[form] += 1
+            first_seen.setdefault(form, r)
+        best = max(counts, key=lambda s: (counts[s], len(s), s))
+        return best, _printed(first_seen[best])
     for r in rows:
         n = r.norm
         base = n.clean
@@ -309,11 +327,18 @@ def canonical_name(rows: list[Row]) -> str:
         if n.department and base.endswith(n.department):
             base = base[: -len(n.department)]
         counts[base] += 1
-    best = max(counts, key=lambda s: (len(s), counts[s], s))
+        first_seen.setdefault(base, r)
+    current = {b: c for b, c in counts.items() if current_name(b)[0] == b}
+    pool = current or counts
+    best = max(pool, key=lambda s: (len(s), pool[s], s))
+    source = _printed(first_seen[best])
+    if not current:
+        best, reasons = current_name(best)
+        source = f"renamed from {max(pool, key=lambda s: (len(s), pool[s], s))}: " + "; ".join(reasons)
     campus = rows[0].norm.campus
     if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
-    return best
+    return best, source
 
 
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
