@@ -72,6 +72,18 @@ def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
     return chosen, conflict
 
 
+def _with_county(place: ListingPlace, province: str | None, county: str) -> ListingPlace:
+    """A list's county cell narrows a placed row to its district when it names one inside the city."""
+    from dataclasses import replace
+
+    from directory.locate import resolve_listed
+
+    m = resolve_listed(province, county)
+    if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
+        return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
+    return place
+
+
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
     """Resolve listings in place (hospital_id, match fields, place) and return the hospital tables."""
     rows: list[Row] = []
@@ -91,14 +103,20 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             place = place_of.get(cell)
             if place is None:
                 place = place_of[cell] = locate_listing(*cell)
+            # The district a row is compared by is the one its name or city cell states; a county cell
+            # only says where the site stands (四川省人民医院 in 青羊区 is still the province's hospital).
+            compare_district = place.district
+            if place.city and not place.district and li.get("raw_county"):
+                place = _with_county(place, li.get("raw_province"), li["raw_county"])
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
+            compare_district = None
         places[li["id"]] = place
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
-        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, place.district))
+        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
     parents = campus_parent(res.clusters)
     by_id = {li["id"]: li for li in listings}

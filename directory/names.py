@@ -208,10 +208,25 @@ def extract_numbers(text: str) -> tuple[str, ...]:
 
 
 def unify_affiliate_order(text: str) -> str:
-    """Write 第N附属医院, N附院 and 附属第N医院 one way: 附属第N医院."""
+    """Write 第N附属医院, N附院, 附N院, 附属N院 and 附属第N医院 one way: 附属第N医院; a university's
+    N院 (浙大2院, 哈医大1院) is its 第N医院; a bare number + 医院 (962医院) is a numbered hospital."""
     text = re.sub(r"第(\d+)附属医院", r"附属第\1医院", text)
     text = re.sub(r"(?<!\d)(\d+)附院", r"附属第\1医院", text)
+    text = re.sub(r"附(?:属)?(\d+)(?:医)?院$", r"附属第\1医院", text)  # 附一院, 附属二院, 昆医附1院
+    text = re.sub(r"(大学|医大|学院|大)(\d+)院$", r"\1第\2医院", text)  # 浙大二院, 哈医大一院
+    text = re.sub(r"^(\d+)医院$", r"第\1医院", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(\d+)院$", r"\1医院", text)  # 湘雅二院 = 湘雅二医院
     return text
+
+
+# Grammar of short university names as lists write them: 哈医大 = 哈尔滨医科大学 needs knowledge (哈 → 哈尔滨),
+# but X医大 for X医科大学 with X a full place or name (重庆医大, 温州医大) is grammar.
+UNIVERSITY_SHORT_RE = re.compile(r"^(?P<x>[\u4e00-\u9fff]{2,4}?)医大(?!学)")
+
+
+def expand_university_short(text: str) -> str:
+    """X医大… → X医科大学… (温州医大附一院 → 温州医科大学附一院)."""
+    return UNIVERSITY_SHORT_RE.sub(r"\g<x>医科大学", text)
 
 
 # ---------------------------------------------------------------- brackets and separators
@@ -498,7 +513,7 @@ def split_double_name(text: str) -> tuple[str, list[str]]:
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
     # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
-    text = apply_renames(unify_suffixes(text))
+    text = apply_renames(unify_suffixes(expand_university_short(text)))
     text = unify_affiliate_order(strip_owner(digitize_ordinals(text)))
     text, places = strip_places(text)
     m = AFFILIATION_RE.match(text)
@@ -506,7 +521,8 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
         rest, more = strip_places(m.group("r"))
         # A university's numbered/typed hospital (附属第1医院, 附属肿瘤医院) is only known by the university;
         # a proper name, a place, or a city-numbered 人民医院 identifies the hospital without it.
-        if more or is_distinctive(rest) or institution_type(rest) == "人民医院":
+        # (河南大学附属人民医院 keeps its university: without a number it names no city's hospital.)
+        if more or is_distinctive(rest) or institution_type(rest) == "人民医院" and re.search(r"\d", rest):
             text, places = rest, places + more
         else:
             # 浙江大学医学院附属… and 浙江大学附属… are one university: drop the faculty.

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from directory.dual_names import dual_name_pairs
 from directory.knowledge import load_links
 from directory.match_rules import (
     campus_conflict,
@@ -122,9 +123,10 @@ def _full_key(norm: NormalizedName) -> tuple:
 
 
 def _link_partners(kind: str) -> dict[tuple, set[tuple]]:
-    """Full key → full keys it is linked to, from must_link.tsv or cannot_link.tsv."""
+    """Full key → full keys it is linked to, from must_link.tsv (with dual_names.tsv) or cannot_link.tsv."""
     partners: dict[tuple, set[tuple]] = defaultdict(set)
-    for link in load_links(kind):
+    links = load_links(kind) + (load_links("dual") if kind == "must" else ())
+    for link in links:
         a, b = _full_key(normalize_name(link.name_a)), _full_key(normalize_name(link.name_b))
         partners[a].add(b)
         partners[b].add(a)
@@ -274,6 +276,14 @@ def resolve(rows: list[Row]) -> Resolution:
         for i in members:
             if glist[i].province is None and len(placed) == 1:
                 try_merge(min(placed), i, "exact_unplaced", 100.0)
+
+    # Dual names (一院两名): a university's and a government's name for the only such hospital in a city.
+    spellings: dict[int, list[tuple[str | None, NormalizedName]]] = defaultdict(list)
+    for i, g in enumerate(glist):
+        if g.country == "中国":
+            spellings[uf.find(i)].extend((g.city, v) for n in g.norms for v in variants(n))
+    for u_cid, g_cid, _why in dual_name_pairs(spellings):
+        try_merge(min(u_cid, g_cid), max(u_cid, g_cid), "dual_name", 100.0)
 
     # 3. Clusters and decisions.
     clusters: list[list[Row]] = []
