@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from functools import cache
 
+from directory.context import complete_name
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
@@ -103,6 +104,11 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             place = place_of.get(cell)
             if place is None:
                 place = place_of[cell] = locate_listing(*cell)
+            # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
+            full = complete_name(norm.clean, place.province, place.city, place.district,
+                                 (li.get("raw_province"), li.get("raw_city"), li.get("raw_county")))
+            if full != norm.clean:
+                norm = normalize_cached(full)
             # The district a row is compared by is the one its name or city cell states; a county cell
             # only says where the site stands (四川省人民医院 in 青羊区 is still the province's hospital).
             compare_district = place.district

@@ -538,6 +538,31 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     return text, places + more, is_distinctive(text)
 
 
+# ---------------------------------------------------------------- overseas names
+
+_LATIN_HEAD = re.compile(r"^([A-Za-z0-9][A-Za-z0-9\s.,'&/\-–éèüöäÉ]*)")
+
+
+def english_key(name: str) -> str | None:
+    """The English name an overseas row prints before its Chinese translation, folded for comparison
+    (Mayo Clinic 梅奥诊所 → 'mayo clinic'); None when there is none or it is only an initialism or one
+    word (DMC 哈珀大学医院, Froedtert 医院…: the Chinese part carries the name)."""
+    text = re.sub(r"\s*[(（][^)）]*[)）]", " ", to_half_width(name)).replace("' s", "'s").replace("’", "'")
+    m = _LATIN_HEAD.match(text.strip())
+    if not m:
+        return None
+    key = " ".join(m.group(1).lower().replace("–", "-").split()).strip(" .,-/")
+    words = re.findall(r"[a-z]+", key)
+    return key if len(words) >= 2 and sum(map(len, words)) >= 10 else None
+
+
+def chinese_part(name: str) -> str:
+    """The Chinese name of an overseas row without its English head and place brackets."""
+    text = re.sub(r"\s*[(（][^)）]*[)）]", "", clean_name(name))
+    m = re.search(rf"[{CJK}]", text)
+    return text[m.start():].strip() if m else ""
+
+
 # ---------------------------------------------------------------- current names
 
 

@@ -23,7 +23,15 @@ from directory.match_rules import (
     type_conflict,
     variants,
 )
-from directory.names import NormalizedName, campus_key, current_name, normalize_name
+from directory.names import (
+    NormalizedName,
+    campus_key,
+    chinese_part,
+    clean_name,
+    current_name,
+    english_key,
+    normalize_name,
+)
 
 _EMPTY: frozenset = frozenset()
 FUZZY_THRESHOLD = 92.0  # core similarity needed for a fuzzy merge inside one city
@@ -168,6 +176,14 @@ def resolve(rows: list[Row]) -> Resolution:
 
     def judge(ga: Group, gb: Group) -> tuple[float, str] | None:
         """Best score over compatible spelling pairs, or None when every pair is forbidden."""
+        if ga.country != "中国":
+            ea, eb = english_key(ga.rows[0].raw_name), english_key(gb.rows[0].raw_name)
+            if ea and eb:
+                # overseas: the English name decides, whatever the translations say
+                return (100.0, f"same English name {ea}") if ea == eb else None
+            za, zb = chinese_part(ga.rows[0].raw_name), chinese_part(gb.rows[0].raw_name)
+            if len(za) >= 5 and za == zb:
+                return 100.0, f"same Chinese name {za}"
         da, db = ga.rows[0].district, gb.rows[0].district
         if da and db and da != db:
             return None  # one site is not in two counties/districts
@@ -277,6 +293,25 @@ def resolve(rows: list[Row]) -> Resolution:
             if glist[i].province is None and len(placed) == 1:
                 try_merge(min(placed), i, "exact_unplaced", 100.0)
 
+    # Overseas: the English name decides (two manuals translate it differently); a row printed without
+    # English joins by its exact Chinese name. Different English names never merge (judge), and a key
+    # seen in two cities (Mayo Clinic in 罗切斯特 and 凤凰城) links nothing.
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for i, g in enumerate(glist):
+        if g.country == "中国":
+            continue
+        en = english_key(g.rows[0].raw_name)
+        if en:
+            by_key[(g.country, "en", en)].append(i)
+        zh = chinese_part(g.rows[0].raw_name)
+        if len(zh) >= 5:
+            by_key[(g.country, "zh", zh)].append(i)
+    for members in by_key.values():
+        cities = {glist[i].city for i in members if glist[i].city}
+        if len(members) > 1 and len(cities) <= 1:
+            for j in members[1:]:
+                try_merge(members[0], j, "english_name", 100.0)
+
     # Dual names (一院两名): a university's and a government's name for the only such hospital in a city.
     spellings: dict[int, list[tuple[str | None, NormalizedName]]] = defaultdict(list)
     for i, g in enumerate(glist):
@@ -309,7 +344,10 @@ def canonical_name(rows: list[Row]) -> str:
 
 
 def _printed(row: Row) -> str:
-    return f"printed in {row.order[1]}:{row.order[2]}"
+    where = f"printed in {row.order[1]}:{row.order[2]}"
+    if row.country == "中国" and clean_name(row.raw_name).split("(")[0] != row.norm.clean.split("(")[0]:
+        where += f" as {row.raw_name}, its place completed from the list's cells"
+    return where
 
 
 def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
