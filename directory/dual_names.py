@@ -2,7 +2,7 @@
 
 Rule of name grammar, applied to clusters after ordinary resolution, inside one city:
 - both names have the same specialty core (儿童医院, 肿瘤医院, 口腔医院 … — SPECIALTY_TYPES) and the
-  same campus (main sites only);
+  same campus (main site with main site, 河西院区 with 河西院区);
 - one is a university's: its core is the university plus the bare core (南京医科大学附属儿童医院);
 - the other is a government's: the bare core after a city or province (南京市儿童医院, 江苏省口腔医院),
   with no university of its own and no district or county (a district's 肺科医院 is another owner);
@@ -35,6 +35,7 @@ class DualForm:
     kind: str  # 'university' | 'government'
     core_type: str
     owner: str  # the university, or the government's place (南京, 江苏)
+    campus: str | None = None  # campus key: 河西院区 of one name pairs only with 河西院区 of the other
 
 
 @cache
@@ -66,16 +67,17 @@ def _has_university(clean: str) -> bool:
 def dual_form(n: NormalizedName) -> DualForm | None:
     """How a spelling can take part in a dual name, if at all."""
     t = n.institution_type
-    if t not in SPECIALTY_TYPES or campus_key(n.campus) is not None or n.numbers:
+    if t not in SPECIALTY_TYPES or n.numbers:
         return None
+    campus = campus_key(n.campus)
     if not n.places:
         owner = n.core[: -len(t)]
         if len(owner) >= 4 and owner.endswith(("大学", "学院", "科学院")):
-            return DualForm("university", t, owner)
+            return DualForm("university", t, owner, campus)
         return None
     place = n.places[-1]
     if n.core == t and not _has_university(n.clean) and (place in _province_level() or place in _city_level()):
-        return DualForm("government", t, place)
+        return DualForm("government", t, place, campus)
     return None
 
 
@@ -99,7 +101,7 @@ def dual_name_pairs(clusters: dict[int, list[tuple[str, NormalizedName]]]) -> li
             if form is None or city is None:
                 continue
             bucket = univ if form.kind == "university" else gov
-            bucket[(city, form.core_type)][cid].add(form.owner)
+            bucket[(city, form.core_type, form.campus)][cid].add(form.owner)
     out = []
     for key, by_cluster in univ.items():
         universities = {u for owners in by_cluster.values() for u in owners}

@@ -417,6 +417,18 @@ def strip_owner(text: str) -> str:
     return text
 
 
+_UNIVERSITY_AFTER_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(省|市)(?=医科大学|医学院|中医药大学|中医学院|医药大学|大学)")
+
+
+def drop_place_suffix_in_university(text: str) -> str:
+    """A university is named by the bare place (哈尔滨医科大学, 海南医学院): lists that write the place with
+    its suffix (哈尔滨市医科大学…, 海南省医学院…, 黑龙江省中医药大学…) mean the same university."""
+    m = _UNIVERSITY_AFTER_PLACE.match(text)
+    if m and m.group(1) + m.group(2) in place_names():
+        return m.group(1) + text[m.end():]
+    return text
+
+
 def unify_suffixes(text: str) -> str:
     """Write suffix variants one way: 中医院 → 中医医院, 结合院 → 结合医院, 医学院附属 kept."""
     text = re.sub(r"(?<!中医)中医院", "中医医院", text)
@@ -513,7 +525,7 @@ def split_double_name(text: str) -> tuple[str, list[str]]:
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
     # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
-    text = apply_renames(unify_suffixes(expand_university_short(text)))
+    text = apply_renames(unify_suffixes(expand_university_short(drop_place_suffix_in_university(text))))
     text = unify_affiliate_order(strip_owner(digitize_ordinals(text)))
     text, places = strip_places(text)
     m = AFFILIATION_RE.match(text)
@@ -580,6 +592,21 @@ def _is_owner_rename(old: str) -> bool:
     return not re.search(r"(?:医院|中心)$", old)
 
 
+@lru_cache(maxsize=1)
+def _display_renames() -> tuple[tuple, dict]:
+    """Owner renames as (old, new, why) in file order (longest first), and hospital renames by key."""
+    owners, hospitals = [], {}
+    for r in load_renames():
+        old, new = clean_name(r.old_name), clean_name(r.new_name)
+        why = f"renames.tsv: {r.old_name} → {r.new_name} ({r.year})"
+        if _is_owner_rename(old):
+            owners.append((old, new, why))
+        else:
+            hospitals.setdefault(re.sub(r"^解放军", "", rename_key(old)), (new, why))
+    return tuple(owners), hospitals
+
+
+@lru_cache(maxsize=1 << 16)
 def current_name(name: str) -> tuple[str, tuple[str, ...]]:
     """The name a hospital carries today, with the rules applied: an owner's rename everywhere
     (第四军医大学西京医院 → 空军军医大学西京医院), a hospital's own rename only when it is the whole name
@@ -590,26 +617,23 @@ def current_name(name: str) -> tuple[str, tuple[str, ...]]:
 
     text = clean_name(name)
     reasons: list[str] = []
-    for r in load_renames():
-        old, new = clean_name(r.old_name), clean_name(r.new_name)
-        why = f"renames.tsv: {r.old_name} → {r.new_name} ({r.year})"
-        if _is_owner_rename(old):
-            if old not in text:
-                continue
-            if new in OWNER_PREFIXES and text.startswith(old):
-                text = text[len(old):]
-            else:
-                text = text.replace(old, new)
-            reasons.append(why)
+    owners, hospitals = _display_renames()
+    for old, new, why in owners:
+        if old not in text:
             continue
-        body, tail = split_brackets(text)[0], text[len(split_brackets(text)[0]):]
-        base, campus, _ = split_campus(body)
-        key = re.sub(r"^解放军", "", rename_key(base))
-        if key == re.sub(r"^解放军", "", rename_key(old)):
-            text = new + body[len(base):] + tail
-            reasons.append(why)
+        if new in OWNER_PREFIXES and text.startswith(old):
+            text = text[len(old):]
+        else:
+            text = text.replace(old, new)
+        reasons.append(why)
+    body = split_brackets(text)[0]
+    base = split_campus(body)[0]
+    hit = hospitals.get(re.sub(r"^解放军", "", rename_key(base)))
+    if hit:
+        text = hit[0] + text[len(base):]
+        reasons.append(hit[1])
     pattern = _old_division_re()
-    if pattern is not None:
+    if pattern is not None and pattern.search(text):
         def swap(m: re.Match[str]) -> str:
             ch = current_division(m.group(1))
             if ch is None:

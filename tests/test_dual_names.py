@@ -30,7 +30,7 @@ def test_forms():
     assert dual_form(nn("苏州大学附属第一医院")) is None  # numbered: no specialty core
     assert dual_form(nn("南京市人民医院")) is None  # a general core pairs with nothing
     assert dual_form(nn("首都医科大学附属北京口腔医院")) is None  # already names its place and university
-    assert dual_form(nn("上海市儿童医院（普陀新院）")) is None  # campuses: main sites only
+    assert dual_form(nn("上海市儿童医院（普陀新院）")).campus == "普陀"  # a campus pairs with the same campus
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,7 @@ def test_forms():
         ("500100", ["重庆大学附属肿瘤医院", "重庆市肿瘤医院"]),
         ("330100", ["中国科学院大学附属肿瘤医院", "浙江省肿瘤医院"]),  # a university named after no place
         ("330100", ["浙江大学医学院附属儿童医院", "浙江省儿童医院"]),
+        ("320100", ["南京医科大学附属儿童医院河西院区", "南京市儿童医院河西院区"]),  # fever-clinic list row 1302
     ],
 )
 def test_dual_names_link(city, names):
@@ -62,8 +63,9 @@ def test_dual_names_link(city, names):
         # Different cores never pair; numbered university hospitals are no specialty core.
         ("320500", ["苏州大学附属儿童医院", "苏州市妇幼保健院"]),
         ("330300", ["温州医科大学附属第二医院", "温州市儿童医院"]),
-        # Campuses stay apart, and so do cities.
+        # A campus never pairs with a main site or another campus.
         ("320100", ["南京医科大学附属儿童医院河西院区", "南京市儿童医院"]),
+        ("320100", ["南京医科大学附属儿童医院河西院区", "南京市儿童医院广州路院区"]),
     ],
 )
 def test_dual_name_hard_negatives(city, names):

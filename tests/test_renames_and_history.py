@@ -144,3 +144,33 @@ def test_current_names_on_the_registry(db):
     old = db.execute("SELECT a.source FROM aliases a JOIN listings l ON l.hospital_id = a.hospital_id "
                      "WHERE l.source_file LIKE '000_%' AND l.line = 353 AND a.alias = '中国人民解放军成都军区总医院'")
     assert old.fetchone() is not None  # the old name stays an alias with its source
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("海南省医学院第一附属医院", "海南医学院第一附属医院"),  # fever-clinic list row 3054 vs the manuals
+        ("哈尔滨市医科大学附属第一医院", "哈尔滨医科大学附属第一医院"),  # row 788
+        ("黑龙江省中医药大学附属第二医院", "黑龙江中医药大学附属第二医院"),
+        ("温州医大附一院", "温州医科大学附属第一医院"),  # X医大 = X医科大学, 附一院 = 附属第一医院
+        ("广州医科大学附属二院", "广州医科大学第二附属医院"),
+        ("962医院", "联勤保障部队第962医院"),  # fever-clinic list row 794
+    ],
+)
+def test_list_spellings_of_universities_and_numbers(a, b):
+    na, nb = nn(a), nn(b)
+    assert (na.core, na.numbers) == (nb.core, nb.numbers)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("海南省医学院第一附属医院", "海南医学院第二附属医院"),
+        ("吉林省吉林大学第一医院", "吉林大学第二医院"),
+        ("温州医大附一院", "温州医科大学附属第二医院"),
+        ("河南大学附属人民医院", "开封市人民医院"),  # a university's un-numbered 人民医院 is not the city's
+    ],
+)
+def test_list_spellings_keep_look_alikes_apart(a, b):
+    na, nb = nn(a), nn(b)
+    assert not compatible(na, nb)[0] or name_score(na, nb) < FUZZY_THRESHOLD
