@@ -60,8 +60,21 @@ def _hospital_of(conn: sqlite3.Connection) -> dict[tuple[str, int], str]:
 
 
 def _key(ref: str) -> tuple[str, int]:
-    doc, line = ref.split(":")
-    return doc, int(line)
+    """'002:746' → ('002', 746); 'fever:1290' → ('fever_clinics_2020', 1290)."""
+    doc, line = ref.strip().split(":")
+    return (FEVER_LIST.stem if doc == "fever" else doc), int(line)
+
+
+def _ref_a(row: dict[str, str]) -> tuple[str, int]:
+    return _key(row.get("a_ref") or row["source_a"])
+
+
+def _ref_b(row: dict[str, str]) -> tuple[str, int]:
+    return _key(row.get("b_ref") or row["source_b"])
+
+
+def _names(row: dict[str, str]) -> tuple[str, str]:
+    return row.get("a_name") or row.get("name_a") or "", row.get("b_name") or row.get("name_b") or ""
 
 
 def read_pairs(path: Path, split: str | None = None) -> list[dict[str, str]]:
@@ -79,7 +92,7 @@ def evaluate(db: Path, pairs_file: Path = PAIRS, split: str | None = None) -> Sc
         hosp = _hospital_of(conn)
         clusters = conn.execute("SELECT count(*) FROM hospitals").fetchone()[0]
     rows = read_pairs(pairs_file, split)
-    return score_pairs(rows, lambda r: _key(r["source_a"]), lambda r: _key(r["source_b"]), hosp, clusters)
+    return score_pairs(rows, _ref_a, _ref_b, hosp, clusters)
 
 
 def score_pairs(rows: list[dict[str, str]], ref_a: Callable[[dict], tuple], ref_b: Callable[[dict], tuple],
@@ -100,8 +113,9 @@ def score_pairs(rows: list[dict[str, str]], ref_a: Callable[[dict], tuple], ref_
 
     for r in rows:
         a, b = ref_a(r), ref_b(r)
+        na, nb = _names(r)
         if a not in hosp or b not in hosp:
-            errors.append(f"UNKNOWN ROW {a if a not in hosp else b} in pair {r.get('name_a')} / {r.get('name_b')}")
+            errors.append(f"UNKNOWN ROW {a if a not in hosp else b} in pair {na} / {nb}")
             continue
         same_pred = hosp[a] == hosp[b]
         same_gold = r["same"] == "1"
@@ -115,10 +129,10 @@ def score_pairs(rows: list[dict[str, str]], ref_a: Callable[[dict], tuple], ref_
             tp += 1
         elif same_pred:
             fp += 1
-            errors.append(f"FALSE MERGE {r.get('name_a')} ({a}) = {r.get('name_b')} ({b})")
+            errors.append(f"FALSE MERGE [{r.get('class') or '-'}] {na} ({a}) = {nb} ({b})")
         elif same_gold:
             fn += 1
-            errors.append(f"MISSED [{r.get('class') or '-'}] {r.get('name_a')} ({a}) ≠ {r.get('name_b')} ({b})")
+            errors.append(f"MISSED [{r.get('class') or '-'}] {na} ({a}) ≠ {nb} ({b})")
         else:
             tn += 1
     # B-cubed over the labelled rows. Gold clusters are the transitive closure of positive pairs;
@@ -158,7 +172,7 @@ def outside_listings(path: Path = FEVER_LIST, first_id: int = 1_000_000) -> list
                         "service_id": None, "raw_name": row["name"].strip(), "raw_province": row.get("province") or None,
                         "raw_city": row.get("city") or None, "raw_county": row.get("county") or None,
                         "raw_grade": row.get("level") or None, "raw_team": None, "raw_country": None,
-                        "raw_place": None, "raw_text": "\t".join(row.values()), "note": None})
+                        "raw_place": None, "raw_text": "\t".join(v or "" for v in row.values()), "note": None})
     return out
 
 
@@ -196,23 +210,7 @@ def resolve_with_outside(path: Path = FEVER_LIST) -> OutsideResolution:
     return OutsideResolution(hosp, resolved["hospitals"], listings, seconds)
 
 
-def _outside_ref(row: dict[str, str], stem: str) -> tuple[str, int]:
-    for col in ("outside_line", "fever_line", "outside", "source_a"):
-        if row.get(col):
-            value = row[col]
-            return stem, int(value.rsplit(":", 1)[-1])
-    raise KeyError(f"{OUTSIDE_PAIRS}: a pair needs an outside_line (line in {FEVER_LIST.name}); columns: {list(row)}")
-
-
-def _registry_ref(row: dict[str, str]) -> tuple[str, int]:
-    for col in ("registry_source", "seed_source", "source_b", "source"):
-        if row.get(col):
-            return _key(row[col])
-    raise KeyError(f"{OUTSIDE_PAIRS}: a pair needs a registry_source (NNN:line); columns: {list(row)}")
-
-
 def evaluate_outside(res: OutsideResolution, pairs_file: Path = OUTSIDE_PAIRS, split: str | None = None) -> Scores:
     """Outside-to-registry pairs scored on a joint resolution."""
     rows = read_pairs(pairs_file, split)
-    stem = FEVER_LIST.stem
-    return score_pairs(rows, lambda r: _outside_ref(r, stem), _registry_ref, res.hospital_of, len(res.hospitals))
+    return score_pairs(rows, _ref_a, _ref_b, res.hospital_of, len(res.hospitals))
