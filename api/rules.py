@@ -21,10 +21,8 @@ from typing import Any
 import numpy as np
 
 from api.catalog import Catalog, Service, district_kind, grade_parts, grade_rank, parse_min_grade
+from api.queries import HOSPITAL_COLUMNS
 from geodata.distance import haversine_km_np
-
-HOSPITAL_COLUMNS = ("id, name, province, city, district, adcode, province_adcode, city_adcode, lat, lon, "
-                    "geo_precision, grade, grade_source, parent_id, campus, country, listing_count")
 
 
 @dataclass

@@ -200,7 +200,7 @@ def test_openapi_validates(api):
     doc = ok(api, "/api/v1/openapi.json")
     validate(doc)
     for path in ("/api/v1/nearest", "/api/v1/resolve", "/api/v1/eligibility", "/api/v1/hospitals",
-                 "/api/v1/hospitals/{id}", "/api/v1/services", "/api/v1/cities", "/api/v1/openapi.json", "/healthz"):
+                 "/api/v1/hospitals/{hospital_id}", "/api/v1/services", "/api/v1/cities", "/api/v1/openapi.json", "/healthz"):
         assert path in doc["paths"]
 
 

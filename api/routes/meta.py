@@ -1,0 +1,52 @@
+"""About the service itself: the index, health, and the OpenAPI document."""
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, jsonify
+
+from api import queries
+from api.context import API, db, live
+from api.openapi import spec as openapi_spec
+
+bp = Blueprint("meta", __name__)
+
+
+def _endpoints() -> list[dict[str, str]]:
+    out = []
+    for path, item in sorted(openapi_spec()["paths"].items()):
+        for method, op in item.items():
+            out.append({"method": method.upper(), "path": path, "summary": op.get("summary", "")})
+    return out
+
+
+@bp.get(f"{API}/")
+def api_index():
+    """What the API offers: every endpoint with a one-line summary, and where the OpenAPI document is."""
+    return jsonify({"name": "hospnet", "version": "v1", "openapi": f"{API}/openapi.json", "health": "/healthz",
+                    "endpoints": _endpoints()})
+
+
+@bp.get("/")
+def index():
+    return jsonify({"name": "hospnet", "api": f"{API}/", "openapi": f"{API}/openapi.json", "health": "/healthz",
+                    "endpoints": sorted(openapi_spec()["paths"])})
+
+
+@bp.get("/healthz")
+def healthz():
+    conn = db()
+    timing = queries.build_timing(conn)
+    path = current_app.config["DB_PATH"]
+    built = datetime.fromtimestamp(os.path.getmtime(path), UTC)
+    registry = live()
+    return jsonify({"status": "ok", "db": os.path.basename(path), "built_at": built.isoformat(timespec="seconds"),
+                    "build_seconds": float(timing["total"]) if "total" in timing else None,
+                    "counts": queries.table_counts(conn), "catalog_load_seconds": registry.load_seconds,
+                    "registry_loaded": registry.loaded_at, "name_resolver": "directory.lookup"})
+
+
+@bp.get(f"{API}/openapi.json")
+def openapi():
+    return jsonify(openapi_spec())

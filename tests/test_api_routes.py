@@ -1,0 +1,44 @@
+"""The API's route map and its OpenAPI document describe the same endpoints; /api/v1/ lists them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.app import create_app
+from api.openapi import spec
+
+# Pages for people (not part of the JSON API contract) and Flask's static route.
+NOT_IN_OPENAPI = {"/", "/static/<path:filename>"}
+
+
+@pytest.fixture(scope="module")
+def app(registry):
+    return create_app(str(registry))
+
+
+def _flask_paths(app) -> set[str]:
+    return {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
+            if r.rule not in NOT_IN_OPENAPI}
+
+
+def test_every_route_is_documented_and_every_documented_path_is_served(app):
+    assert _flask_paths(app) == set(spec()["paths"])
+
+
+def test_documented_methods_match_the_route_methods(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule in NOT_IN_OPENAPI:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        served = {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}}
+        assert served == set(spec()["paths"][path]), path
+
+
+def test_api_index_lists_every_endpoint_with_a_summary(app):
+    body = app.test_client().get("/api/v1/").get_json()
+    listed = {(e["method"], e["path"]) for e in body["endpoints"]}
+    assert ("GET", "/api/v1/nearest") in listed
+    assert {p for _m, p in listed} == set(spec()["paths"])
+    assert all(e["summary"] for e in body["endpoints"])
+    assert body["openapi"] == "/api/v1/openapi.json"
