@@ -39,3 +39,22 @@ def complete_name(name: str, province: str | None, city: str | None, district: s
         if candidate and candidate.endswith(word) and len(candidate) > len(word):
             return candidate + name[len(word):]
     return name
+
+
+_LEADING_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,4}?[市县区旗])(?=[\u4e00-\u9fff]{3,})")
+
+
+def correct_place_typo(name: str, cells: tuple[str | None, ...]) -> str:
+    """祠乡市第二人民医院 in a row whose county cell is 桐乡市: a leading unit that exists nowhere and differs
+    from the row's own county or city cell by one character (same length, same suffix) is that cell."""
+    from directory.names import place_names
+
+    m = _LEADING_UNIT.match(name)
+    if not m or m.group(1) in place_names():
+        return name
+    unit = m.group(1)
+    for cell in cells:
+        if cell and len(cell) == len(unit) and cell[-1] == unit[-1] and cell in place_names() \
+                and sum(a != b for a, b in zip(cell, unit, strict=True)) == 1:
+            return cell + name[len(unit):]
+    return name

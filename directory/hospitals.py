@@ -1,16 +1,17 @@
 """Turn parsed listings into canonical hospital rows, eligibility, aliases and the review queue."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from functools import cache
 
-from directory.context import complete_name
+from directory.context import complete_name, correct_place_typo
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.names import normalize_cached, to_json
+from directory.names import current_name, normalize_cached, to_json
 from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
 
 
@@ -73,6 +74,20 @@ def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
     return chosen, conflict
 
 
+def _locate(cell: tuple, norm) -> ListingPlace:
+    """locate_listing, and when the name writes a district without its suffix after its city
+    (宁波市鄞州人民医院, 深圳市宝安中医院), the district the normalized name read there."""
+    place = locate_listing(*cell)
+    if place.city and not place.district and norm.places and norm.places[-1].endswith(("区", "县", "旗")):
+        from geodata.name_places import place_from_name
+
+        again = place_from_name("".join(norm.places) + norm.core)
+        if again.city_adcode == place.city and again.district_adcode:
+            return dataclasses.replace(place, district=again.district_adcode,
+                                       reason=f"{place.reason}; district {norm.places[-1]} read from the name")
+    return place
+
+
 def _with_county(place: ListingPlace, province: str | None, county: str) -> ListingPlace:
     """A list's county cell narrows a placed row to its district when it names one inside the city."""
     from dataclasses import replace
@@ -100,13 +115,17 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         if norm is None:
             norm = norm_of[raw] = normalize_cached(raw)
         if country == "中国":
-            cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
+            fixed = correct_place_typo(norm.clean, (li.get("raw_city"), li.get("raw_county")))
+            if fixed != norm.clean:
+                norm = normalize_cached(fixed)
+            # Placed by its current name (苏州市吴江区第一人民医院 is now 苏州市第九人民医院, no longer a district's).
+            cell = (current_name(norm.clean)[0], li.get("raw_province"), li.get("raw_city"))
             place = place_of.get(cell)
             if place is None:
-                place = place_of[cell] = locate_listing(*cell)
+                place = place_of[cell] = _locate(cell, norm)
             # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
-            full = complete_name(norm.clean, place.province, place.city, place.district,
-                                 (li.get("raw_province"), li.get("raw_city"), li.get("raw_county")))
+            cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
+            full = complete_name(norm.clean, place.province, place.city, place.district, cells)
             if full != norm.clean:
                 norm = normalize_cached(full)
             # The district a row is compared by is the one its name or city cell states; a county cell
@@ -114,6 +133,10 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             compare_district = place.district
             if place.city and not place.district and li.get("raw_county"):
                 place = _with_county(place, li.get("raw_province"), li["raw_county"])
+                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
+                district_name = _name(place.district) or ""
+                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
+                    norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
             compare_district = None

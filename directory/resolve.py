@@ -172,7 +172,22 @@ def resolve(rows: list[Row]) -> Resolution:
     review: list[dict] = []
 
     def linked(links: dict[tuple, set[tuple]], ga: Group, gb: Group) -> bool:
-        return any(links.get(k, _EMPTY) & gb.keys for k in ga.keys)
+        if any(links.get(k, _EMPTY) & gb.keys for k in ga.keys):
+            return True
+        if links is not must:
+            return False
+        # Two names of one hospital (a must-link or dual name) with the same campus name one campus:
+        # 扬州大学附属医院（西区） = 扬州市第一人民医院西区分部.
+        for (core, numbers, campus), places in ga.keys:
+            if campus is None:
+                continue
+            for (p_core, p_numbers, p_campus), p_places in links.get(((core, numbers, None), places), _EMPTY):
+                if p_campus is None and ((p_core, p_numbers, campus), p_places) in gb.keys:
+                    return True
+        return False
+
+    def must_linked_somehow(g: Group) -> bool:
+        return any(k in must or ((k[0][0], k[0][1], None), k[1]) in must for k in g.keys)
 
     def judge(ga: Group, gb: Group) -> tuple[float, str] | None:
         """Best score over compatible spelling pairs, or None when every pair is forbidden."""
@@ -184,6 +199,8 @@ def resolve(rows: list[Row]) -> Resolution:
             za, zb = chinese_part(ga.rows[0].raw_name), chinese_part(gb.rows[0].raw_name)
             if len(za) >= 5 and za == zb:
                 return 100.0, f"same Chinese name {za}"
+            if min(len(za), len(zb)) >= 8 and (za in zb or zb in za):
+                return 95.0, f"one Chinese name contains the other ({za} / {zb})"
         da, db = ga.rows[0].district, gb.rows[0].district
         if da and db and da != db:
             return None  # one site is not in two counties/districts
@@ -259,7 +276,7 @@ def resolve(rows: list[Row]) -> Resolution:
         open_ended: list[int] = []
         for i in members:
             g = glist[i]
-            if any(k in must for k in g.keys):
+            if must_linked_somehow(g):
                 open_ended.append(i)
                 continue
             for key in {(tuple(sorted(v.numbers)), campus_key(v.campus)) for n in g.norms for v in variants(n)}:
@@ -306,7 +323,19 @@ def resolve(rows: list[Row]) -> Resolution:
         zh = chinese_part(g.rows[0].raw_name)
         if len(zh) >= 5:
             by_key[(g.country, "zh", zh)].append(i)
+    # A Chinese name that contains another whole (罗纳德里根加州大学洛杉矶分校医学中心 ⊃ 加州大学洛杉矶分校医学中心)
+    # names the same hospital when it is long enough to be a name and not a type word.
+    zh_by_country: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (country, kind, text), members in by_key.items():
+        if kind == "zh" and len(text) >= 8:
+            zh_by_country[country].extend((text, i) for i in members)
+    for entries in zh_by_country.values():
+        for text, i in entries:
+            for other, j in entries:
+                if other != text and other in text:
+                    by_key[("contains", text, other)].extend((i, j))
     for members in by_key.values():
+        members = list(dict.fromkeys(members))
         cities = {glist[i].city for i in members if glist[i].city}
         if len(members) > 1 and len(cities) <= 1:
             for j in members[1:]:

@@ -70,3 +70,10 @@ def test_overseas_on_the_registry(db):
     assert _h(db, "000", 487) == _h(db, "001", 283)  # 日内瓦大学医院 = University Hospital of Geneva
     assert _h(db, "000", 368) == _h(db, "001", 285)  # Mayo Clinic
     assert len({_h(db, "000", 368), _h(db, "000", 379), _h(db, "000", 432)}) == 3  # Rochester, Phoenix, Jacksonville
+
+
+def test_a_chinese_name_containing_another_is_the_same_hospital():
+    a, b = resolve_overseas(("罗纳德里根加州大学洛杉矶分校医学中心", "洛杉矶"), ("UCLA Medical Center 加州大学洛杉矶分校医学中心", None))
+    assert a == b
+    c, d = resolve_overseas(("梅奥诊所杰克逊维尔", "杰克逊维尔"), ("Mayo Clinic 梅奥诊所", "罗切斯特"))
+    assert c != d  # 梅奥诊所 is too short to name a hospital inside another name

@@ -59,3 +59,36 @@ def test_complete_name_needs_the_level_in_the_cells():
     assert complete_name("市立医院", "370000", "370200", None) == "青岛市立医院"
     assert complete_name("人民医院", "510000", "510100", None) == "人民医院"
     assert complete_name("县人民医院", "320000", "320600", "320685", (None, "海安县")) == "海安县人民医院"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("鄞州区人民医院", "浙江省", "宁波市"), ("浙江省宁波市鄞州人民医院", "浙江省", "宁波市")),  # district stem after its city
+        (("深圳市宝安中医院", "广东省", "深圳市"), ("宝安区中医院", "广东省", "深圳市")),
+        (("新疆自治区人民医院", "新疆", "乌鲁木齐"), ("新疆维吾尔自治区人民医院", "新疆", "乌鲁木齐")),
+        (("苏州市第九人民医院", "江苏", "苏州"), ("苏州市吴江区第一人民医院", "江苏", "苏州")),  # placed by its current name
+    ],
+)
+def test_district_and_region_short_forms(a, b):
+    assert one_hospital(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("鄞州区人民医院", "浙江省", "宁波市"), ("宁波市海曙区人民医院", "浙江省", "宁波市")),
+        (("宁波市鄞州第二医院", "浙江省", "宁波市"), ("宁波市第二医院", "浙江省", "宁波市")),
+        (("北京朝阳医院", "北京", "北京"), ("北京市朝阳区人民医院", "北京", "北京")),  # a proper name, not a district's
+    ],
+)
+def test_district_stems_keep_hospitals_apart(a, b):
+    assert not one_hospital(a, b)
+
+
+def test_place_typo_corrected_only_from_the_rows_own_cells():
+    from directory.context import correct_place_typo
+
+    assert correct_place_typo("祠乡市第二人民医院", ("嘉兴市", "桐乡市")) == "桐乡市第二人民医院"
+    assert correct_place_typo("祠乡市第二人民医院", ("嘉兴市", None)) == "祠乡市第二人民医院"  # no cell to trust
+    assert correct_place_typo("海宁市第二人民医院", ("嘉兴市", "桐乡市")) == "海宁市第二人民医院"  # a real place
