@@ -418,19 +418,27 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
     return best, source
 
 
+def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
+    """What a campus shares with its main site: the core, numbers and — for a generic core (中医医院,
+    人民医院) — the most local place written in the name (广东省中医院芳村医院 is 广东's, not 番禺区's)."""
+    local = None if n.distinctive else (n.places[-1] if n.places else None)
+    return country, place, n.core, n.numbers, local
+
+
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     """Map a campus cluster to the main-site cluster of the same hospital in the same city."""
     main: dict[tuple, int] = {}
     for cid, rows in enumerate(clusters):
-        n = rows[0].norm
-        if campus_key(n.campus) is None:
-            main.setdefault((rows[0].country, rows[0].city or rows[0].province, n.core, n.numbers), cid)
+        if campus_key(rows[0].norm.campus) is None:
+            for r in rows:
+                for v in variants(r.norm):
+                    main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
         n = rows[0].norm
         if campus_key(n.campus) is not None:
             for v in variants(n):
-                key = (rows[0].country, rows[0].city or rows[0].province, v.core, v.numbers)
+                key = _parent_key(rows[0].country, rows[0].city or rows[0].province, v)
                 if key in main and main[key] != cid:
                     parent[cid] = main[key]
                     break
