@@ -642,6 +642,7 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
 _LATIN_HEAD = re.compile(r"^([A-Za-z0-9][A-Za-z0-9\s.,'&/\-–éèüöäÉ]*)")
 
 
+@lru_cache(maxsize=1 << 14)
 def english_key(name: str) -> str | None:
     """The English name an overseas row prints before its Chinese translation, folded for comparison
     (Mayo Clinic 梅奥诊所 → 'mayo clinic'); None when there is none or it is only an initialism or one
@@ -655,6 +656,7 @@ def english_key(name: str) -> str | None:
     return key if len(words) >= 2 and sum(map(len, words)) >= 10 else None
 
 
+@lru_cache(maxsize=1 << 14)
 def chinese_part(name: str) -> str:
     """The Chinese name of an overseas row without its English head and place brackets."""
     text = re.sub(r"\s*[(（][^)）]*[)）]", "", clean_name(name))
