@@ -12,6 +12,7 @@ for its own columns (`_col=` / `_nocol=`) gets exactly those.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -77,14 +78,14 @@ class Names:
         return self.sources.get(file) or file
 
 
-_NAMES: dict[int, tuple[float, Names]] = {}
-_NAMES_TTL = 60.0  # seconds; a registry swapped under a reloading Datasette is a new Database object anyway
+# One Names per Database object (a reloaded registry is a new object); refreshed after a minute anyway.
+_NAMES: weakref.WeakKeyDictionary[Any, tuple[float, Names]] = weakref.WeakKeyDictionary()
+_NAMES_TTL = 60.0
 
 
 async def names(datasette: Any, database: str) -> Names:
     db = datasette.get_database(database)
-    key = id(db)
-    hit = _NAMES.get(key)
+    hit = _NAMES.get(db)
     if hit and time.monotonic() - hit[0] < _NAMES_TTL:
         return hit[1]
     services: dict[str, tuple[str, str]] = {}
@@ -97,7 +98,7 @@ async def names(datasette: Any, database: str) -> Names:
         for r in (await db.execute("select file, title from sources")).rows:
             sources[r[0]] = r[1] or r[0]
     found = Names(services, sources)
-    _NAMES[key] = (time.monotonic(), found)
+    _NAMES[db] = (time.monotonic(), found)
     return found
 
 

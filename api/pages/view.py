@@ -73,18 +73,37 @@ def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) ->
     return out
 
 
+_MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)$")  # directory.facts: 'manual 002:75'
+_OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode) (?P<file>\S+?):(?P<line>\d+)$")
+_OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存"}
+
+
 def cited_source(source: str | None, titles: dict[str, str], short: bool = False) -> str:
-    """A source as the registry writes it ('002_….txt:151', 'bracket in 002_….txt:151', 'list 000_….txt:308')
-    in words: the manual's title and line."""
+    """A source as the registry writes it ('002_….txt:151', 'bracket in 002_….txt:151', 'list 000_….txt:308',
+    'manual 002:75', 'reference fever_clinics_2020.tsv:12', 'wikidata Q123', 'rule …') in words: a manual
+    by its title and line, other sources by kind, file and line."""
     if not source:
         return ""
-    m = _FILE_LINE.match(source.strip())
-    if not m:
-        return source
-    prefix = m["prefix"].strip()
-    what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
-    title = titles.get(m["file"], m["file"])
-    return f"{what}《{short_title(title) if short else title}》第 {m['line']} 行"
+    text = source.strip()
+
+    def manual(file: str, line: str) -> str:
+        title = titles.get(file, file)
+        return f"《{short_title(title) if short else title}》第 {line} 行"
+
+    if m := _MANUAL_REF.match(text):
+        file = next((f for f in titles if f.startswith(m["doc"] + "_")), m["doc"])
+        return manual(file, m["line"])
+    if m := _OTHER_REF.match(text):
+        return f"{_OTHER_WORDS[m['kind']]} {m['file']} 第 {m['line']} 行"
+    if text.startswith("wikidata "):
+        return f"Wikidata {text.split(' ', 1)[1]}"
+    if text.startswith("rule "):
+        return f"规则 {text.split(' ', 1)[1]}"
+    if m := _FILE_LINE.match(text):
+        prefix = m["prefix"].strip()
+        what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
+        return what + manual(m["file"], m["line"])
+    return text
 
 
 # ---- facts ---------------------------------------------------------------------------------------------
