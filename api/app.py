@@ -55,7 +55,7 @@ def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
     """The Flask app over the registry file at db_path (which must exist): the JSON API under /api/v1 and
     the agent pages (/, /hospital/<id>, /search, /api/v1/docs). `datasette_url` (or HOSPNET_DATASETTE_URL)
     is where the pages link for browsing the registry; HOSPNET_TILE_URL is the map's tile URL (none: a
-    grey map whose markers still show)."""
+    grey map whose markers still show), HOSPNET_TILE_ATTRIBUTION the credit the tiles' provider asks for."""
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"registry not found: {path}")
@@ -65,6 +65,7 @@ def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
     app.config["DB_PATH"] = str(path.resolve())
     app.config["DATASETTE_URL"] = datasette_url or os.environ.get("HOSPNET_DATASETTE_URL") or None
     app.config["TILE_URL"] = os.environ.get("HOSPNET_TILE_URL") or None
+    app.config["TILE_ATTRIBUTION"] = os.environ.get("HOSPNET_TILE_ATTRIBUTION") or None
     registry = LiveRegistry(app.config["DB_PATH"])
     app.extensions["hospnet.registry"] = registry
     app.before_request(registry.refresh)

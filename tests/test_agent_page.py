@@ -223,3 +223,18 @@ def test_usable_at_phone_width(site):
 
 def test_verdict_vocabulary_is_chinese():
     assert VERDICT_LABELS == {"eligible": "符合", "likely": "可能符合", "not_eligible": "不符合", "unknown": "无法确定"}
+
+
+def test_tile_url_and_credit_come_from_the_environment(registry, monkeypatch):
+    from api.app import create_app
+
+    monkeypatch.setenv("HOSPNET_TILE_URL", "https://tiles.example.test/{z}/{x}/{y}.png")
+    monkeypatch.setenv("HOSPNET_TILE_ATTRIBUTION", "© 示例地图")
+    page = create_app(str(registry)).test_client().get(
+        "/", query_string={"service": "重疾绿通", "insurer": "众安", "city": "温州"}).get_data(as_text=True)
+    assert 'data-tiles="https://tiles.example.test/{z}/{x}/{y}.png"' in page
+    assert 'data-attribution="© 示例地图"' in page
+    monkeypatch.delenv("HOSPNET_TILE_URL")
+    page = create_app(str(registry)).test_client().get(
+        "/", query_string={"service": "重疾绿通", "insurer": "众安", "city": "温州"}).get_data(as_text=True)
+    assert 'data-tiles=""' in page

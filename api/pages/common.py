@@ -61,4 +61,5 @@ def page_error(exc: ApiError, form: dict[str, str]) -> dict[str, Any]:
 def render(template: str, status: int = 200, **context: Any):
     cfg = current_app.config
     return render_template(template, datasette_url=cfg.get("DATASETTE_URL"), tile_url=cfg.get("TILE_URL"),
+                           tile_attribution=cfg.get("TILE_ATTRIBUTION"),
                            leaflet=assets.leaflet_version(), **context), status

@@ -65,9 +65,11 @@
     if (!el || typeof L === "undefined") return;
     var points = JSON.parse(el.getAttribute("data-points") || "[]");
     if (!points.length) { el.hidden = true; return; }
-    var map = L.map(el, { scrollWheelZoom: false, attributionControl: false });
     var tiles = el.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 18 }).addTo(map); }
+    var map = L.map(el, { scrollWheelZoom: false, attributionControl: Boolean(tiles) });
+    if (tiles) {
+      L.tileLayer(tiles, { maxZoom: 18, attribution: el.getAttribute("data-attribution") || "" }).addTo(map);
+    }
     var bounds = [];
     points.forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lon], {
