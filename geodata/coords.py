@@ -53,3 +53,26 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
         wlon += lon - glon
         wlat += lat - glat
     return wlon, wlat
+
+
+_X_PI = math.pi * 3000.0 / 180.0  # Baidu's BD-09 offset constant
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Undo Baidu's BD-09 shift (applied on top of GCJ-02)."""
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
+    """A point in a declared CRS ('WGS-84', 'GCJ-02', 'BD-09'; common spellings accepted) as WGS-84."""
+    key = crs.strip().upper().replace("_", "-").replace(" ", "")
+    if key in ("WGS-84", "WGS84", "EPSG:4326", "CGCS2000", "EPSG:4490"):
+        return lon, lat
+    if key in ("GCJ-02", "GCJ02"):
+        return gcj02_to_wgs84(lon, lat)
+    if key in ("BD-09", "BD09", "BD-09LL", "BD09LL"):
+        return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    raise ValueError(f"unknown coordinate system {crs!r}; expected WGS-84, GCJ-02 or BD-09")
