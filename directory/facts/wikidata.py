@@ -54,7 +54,7 @@ class WikidataLink:
     country: str  # the item's country as Wikidata writes it
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def _read(path: Path, columns: tuple[str, ...], wanted: set[str] | None = None) -> list[tuple[int, dict[str, str]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -67,16 +67,19 @@ def _read(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str
     for lineno, cells in enumerate(csv.reader(lines[1:], delimiter="\t", quoting=csv.QUOTE_NONE), start=2):
         if not cells or not any(c.strip() for c in cells):
             continue
+        if wanted is not None and cells[0].strip() not in wanted:
+            continue
         if len(cells) != len(columns):
             raise FactsError(f"{path}:{lineno}: {len(cells)} columns, expected {len(columns)}")
         out.append((lineno, {c: v.strip() for c, v in zip(columns, cells, strict=True)}))
     return out
 
 
-def read_items(path: Path) -> dict[str, list[WikidataItem]]:
-    """The vendored extract: qid → its rows (an item may carry several points)."""
+def read_items(path: Path, wanted: set[str] | None = None) -> dict[str, list[WikidataItem]]:
+    """The vendored extract: qid → its rows (an item may carry several points); only `wanted` qids
+    when given (the extract has 28,000 rows, a mapping a few hundred)."""
     out: dict[str, list[WikidataItem]] = {}
-    for lineno, r in _read(path, ITEM_COLUMNS):
+    for lineno, r in _read(path, ITEM_COLUMNS, wanted):
         try:
             item = WikidataItem(r["qid"], r["label"], r["country"], r["websites"], float(r["lat"]), float(r["lon"]))
         except ValueError as exc:
@@ -88,6 +91,11 @@ def read_items(path: Path) -> dict[str, list[WikidataItem]]:
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     kx = 111_320.0 * math.cos(math.radians((lat1 + lat2) / 2))
     return math.hypot((lon1 - lon2) * kx, (lat1 - lat2) * 110_574.0)
+
+
+def wanted_qids(path: Path) -> set[str]:
+    """The qids a mapping file names (to read only those items of the extract)."""
+    return {r["qid"] for _, r in _read(path, LINK_COLUMNS)}
 
 
 def read_links(path: Path, items: dict[str, list[WikidataItem]]) -> list[WikidataLink]:
