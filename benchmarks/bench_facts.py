@@ -20,6 +20,7 @@ from directory.build import build
 KINDS = [  # (label, column that holds the value, class column, value filter)
     ("city", "city_adcode", "city_class", None),
     ("district", "district", "district_class", None),
+    ("city proper (in a 市辖区)", "city_proper", "city_proper_class", None),
     ("point (exact)", "geo_precision", "point_class", "exact"),
     ("point (district centroid)", "geo_precision", "point_class", "district"),
     ("point (city centroid)", "geo_precision", "point_class", "city"),

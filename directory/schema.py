@@ -42,6 +42,7 @@ TABLES: dict[str, dict] = {
                  # Facts (directory/facts/): the chosen value's class ('stated' | 'inferred' | NULL) and a
                  # short evidence string; every candidate is in `facts`.
                  "city_class": str, "district_class": str, "district_source": str, "point_class": str,
+                 "city_proper": int, "city_proper_class": str, "city_proper_source": str,
                  "grade_class": str, "ownership": str, "ownership_class": str, "ownership_source": str,
                  "facility_type": str, "facility_type_class": str, "facility_type_source": str,
                  "inpatient": int, "inpatient_class": str, "inpatient_source": str,

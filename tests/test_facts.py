@@ -21,6 +21,7 @@ CHOSEN_COLUMNS = [
     ("facility_type", "facility_type_class", "facility_type"),
     ("inpatient", "inpatient_class", "inpatient"),
     ("city_adcode", "city_class", "city"),
+    ("city_proper", "city_proper_class", "city_proper"),
 ]
 
 
@@ -113,10 +114,22 @@ def test_shares_without_wikidata_points(db):
 
 
 def test_a_county_in_brackets_is_the_district(db):
-    row = db.execute("SELECT district, adcode, district_class, district_source FROM hospitals "
+    row = db.execute("SELECT district, adcode, district_class, district_source, city_proper FROM hospitals "
                      "WHERE name = '榆林市第一医院（绥德）'").fetchone()
     assert (row["district"], row["adcode"], row["district_class"]) == ("绥德县", "610826", "inferred")
     assert "rule campus-place" in row["district_source"]
+    assert row["city_proper"] == 0  # a county: not 榆林's 市区
+
+
+@pytest.mark.parametrize("name, value, source", [
+    ("唐山市人民医院", 1, "reference fever_clinics_2020.tsv:4"),  # stated district 路南区
+    ("上海市第六人民医院东院", 1, "rule city-all-districts"),  # every unit of 上海 is a 区
+    ("嘉兴市嘉善县第一人民医院", 0, "rule name-place"),  # 嘉善县
+])
+def test_city_proper_from_district_point_or_city(db, name, value, source):
+    row = db.execute("SELECT city_proper, city_proper_source FROM hospitals WHERE name = ?", (name,)).fetchone()
+    assert row is not None, name
+    assert row["city_proper"] == value and row["city_proper_source"].startswith(source)
 
 
 def test_outpatient_departments_are_not_inpatient_hospitals(db):

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from directory.facts import city_proper as proper_mod
 from directory.facts import district as district_mod
 from directory.facts import facility, grade, ownership
 from directory.facts import point as point_mod
@@ -251,6 +252,25 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                 candidates[hid].append(cf[0])
                 accepted.append(cf[0])
 
+    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up.
+    for h in hospitals:
+        hid, city = h["id"], h.get("city_adcode")
+        if not _mainland(h) or not city:
+            continue
+        d = district_choice(hid, city)
+        if d:
+            candidates[hid].append(proper_mod.from_district(hid, d))
+            continue
+        p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
+        if p:
+            lat, lon = (float(x) for x in p.value.split(","))
+            f = proper_mod.from_point(hid, lat, lon, city, p.source)
+            if f:
+                candidates[hid].append(f)
+        f = proper_mod.from_city(hid, city)
+        if f:
+            candidates[hid].append(f)
+
     result.report["point-in-district check"] = (
         f"hospitals with an exact point and a district known otherwise: agree {margin_check['agree']}, "
         f"disagree {margin_check['disagree']}, undecided (within {point_mod.BOUNDARY_KM} km of a boundary) "
@@ -390,6 +410,8 @@ def _write_back(h: dict, kind: str, chosen: Fact | None, facts: list[Fact], name
             h.update(lat=lat, lon=lon, geo_precision=precision, geo_source=src, point_class=klass)
         else:
             h.update(lat=None, lon=None, geo_precision=None, geo_source=None, point_class=None)
+    elif kind == "city_proper":
+        h.update(city_proper=int(chosen.value) if chosen else None, city_proper_class=klass, city_proper_source=src)
     elif kind == "address":
         h.update(address=chosen.value if chosen else None, address_source=src)
     elif kind == "grade":
@@ -416,7 +438,8 @@ def coverage_report(hospitals: list[dict]) -> dict[str, str]:
     mainland = [h for h in hospitals if _mainland(h)]
     n = max(len(mainland), 1)
     out = {"mainland hospitals": str(len(mainland))}
-    for kind, col, cls in (("district", "district", "district_class"), ("exact point", "geo_precision", "point_class"),
+    for kind, col, cls in (("district", "district", "district_class"), ("city proper", "city_proper", "city_proper_class"),
+                           ("exact point", "geo_precision", "point_class"),
                            ("grade", "grade", "grade_class"), ("ownership", "ownership", "ownership_class"),
                            ("facility type", "facility_type", "facility_type_class"),
                            ("inpatient", "inpatient", "inpatient_class")):

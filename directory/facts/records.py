@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-FactKind = Literal["city", "district", "point", "address", "grade", "ownership", "facility_type", "inpatient"]
+FactKind = Literal["city", "district", "city_proper", "point", "address", "grade", "ownership", "facility_type",
+                   "inpatient"]
 FactClass = Literal["stated", "inferred"]
-FACT_KINDS: tuple[FactKind, ...] = ("city", "district", "point", "address", "grade", "ownership",
+FACT_KINDS: tuple[FactKind, ...] = ("city", "district", "point", "city_proper", "address", "grade", "ownership",
                                     "facility_type", "inpatient")
 CLASS_RANK = {"stated": 1, "inferred": 0}
 
