@@ -40,6 +40,23 @@ SHORT = 200
 NOT_HOSPITALS = {"门诊部", "诊所", "体检机构"}  # not graded as hospitals: no inferred grade
 
 
+class Candidates:
+    """Every candidate fact, by hospital and kind."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+
+    def add(self, fact: Fact) -> None:
+        self._by[(fact.hospital_id, fact.fact)].append(fact)
+
+    def extend(self, facts) -> None:
+        for f in facts:
+            self.add(f)
+
+    def of(self, hid: str, kind: str) -> list[Fact]:
+        return self._by.get((hid, kind), [])
+
+
 @dataclass
 class FactsResult:
     facts: list[dict] = field(default_factory=list)
@@ -118,7 +135,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
     members: dict[str, list[dict]] = defaultdict(list)
     for li in listings:
         members[li["hospital_id"]].append(li)
-    candidates: dict[str, list[Fact]] = defaultdict(list)
+    cands = Candidates()
 
     # 1. Reference rows: city evidence (exact names, any city), then links inside a city.
     fever_path = reference_dir / FEVER_FILE
@@ -154,7 +171,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         result.report["reference level words not in grade_vocabulary.tsv"] = json.dumps(unmapped, ensure_ascii=False)
     for h in hospitals:
         if h["country"] == "中国":
-            candidates[h["id"]].extend(_apply_city(h, evidence.get(h["id"], [])))
+            cands.extend(_apply_city(h, evidence.get(h["id"], [])))
     links_of: dict[str, list[Link]] = defaultdict(list)
     for lk in links:
         links_of[lk.hospital_id].append(lk)
@@ -170,7 +187,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             r = lk.placed.row
             if r.address:
                 dc += district_mod.address_candidates(hid, r.address, city, r.ref, district_mod.W_ADDRESS)
-                candidates[hid].append(Fact(hid, "address", r.address, "stated", r.ref,
+                cands.add(Fact(hid, "address", r.address, "stated", r.ref,
                                             f"address column of {r.file} (as of {r.date})", 1))
             dc += district_mod.county_candidates(hid, r.county, lk.placed.county_adcode, lk.placed.county_reason,
                                                  r.ref)
@@ -178,11 +195,11 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             if li.get("raw_address"):
                 src = source_of(li, origin_of[li["source_file"]])
                 dc += district_mod.address_candidates(hid, li["raw_address"], city, src, district_mod.W_ADDRESS + 1)
-                candidates[hid].append(Fact(hid, "address", li["raw_address"], "stated", src, "address column", 2))
-        candidates[hid].extend(dc)
+                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "address column", 2))
+        cands.extend(dc)
 
     def district_choice(hid: str, city: str | None) -> Fact | None:
-        pool = [f for f in candidates[hid] if f.fact == "district" and district_mod.in_city(f, city)]
+        pool = [f for f in cands.of(hid, "district") if district_mod.in_city(f, city)]
         return choose(pool)[1]
 
     # 3. Points.
@@ -206,7 +223,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         if wl.match == "same":
             exact[hid].append(cand)
         else:
-            candidates[hid].append(Fact(hid, "point", point_mod.fmt(wl.lat, wl.lon), "stated", cand.source,
+            cands.add(Fact(hid, "point", point_mod.fmt(wl.lat, wl.lon), "stated", cand.source,
                                         cand.evidence + "; not used: a campus item is another site", 0))
     for h in hospitals:
         hid = h["id"]
@@ -235,13 +252,13 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                 accepted.append(fact)
             else:
                 fact = Fact(fact.hospital_id, fact.fact, fact.value, fact.klass, fact.source, fact.evidence, 0)
-            candidates[hid].append(fact)
+            cands.add(fact)
         chosen_point = choose(accepted)[1]
         if chosen_point and city and h["country"] == "中国":
             lat, lon = (float(x) for x in chosen_point.value.split(","))
             found = point_mod.district_from_point(hid, lat, lon, city, chosen_point.source)
             if known is None and found:
-                candidates[hid].append(found)
+                cands.add(found)
             elif known is not None:  # the margin rule checked against districts known otherwise
                 margin_check["agree" if found and found.value == known.value else
                              "undecided" if found is None else "disagree"] += 1
@@ -249,7 +266,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             d = district_choice(hid, city)
             cf = point_mod.centroid_fact(hid, d.value if d else None, city)
             if cf:
-                candidates[hid].append(cf[0])
+                cands.add(cf[0])
                 accepted.append(cf[0])
 
     # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up.
@@ -259,17 +276,17 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             continue
         d = district_choice(hid, city)
         if d:
-            candidates[hid].append(proper_mod.from_district(hid, d))
+            cands.add(proper_mod.from_district(hid, d))
             continue
         p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
         if p:
             lat, lon = (float(x) for x in p.value.split(","))
             f = proper_mod.from_point(hid, lat, lon, city, p.source)
             if f:
-                candidates[hid].append(f)
+                cands.add(f)
         f = proper_mod.from_city(hid, city)
         if f:
-            candidates[hid].append(f)
+            cands.add(f)
 
     result.report["point-in-district check"] = (
         f"hospitals with an exact point and a district known otherwise: agree {margin_check['agree']}, "
@@ -284,44 +301,43 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         hid = h["id"]
         for li in members[hid]:
             src = source_of(li, origin_of[li["source_file"]])
-            candidates[hid] += grade.cell_candidates(hid, li, src)
-            candidates[hid] += grade.statement_candidates(hid, li, src)
-            candidates[hid] += ownership.stated_candidates(hid, li.get("raw_ownership"), src)
+            cands.extend(grade.cell_candidates(hid, li, src))
+            cands.extend(grade.statement_candidates(hid, li, src))
+            cands.extend(ownership.stated_candidates(hid, li.get("raw_ownership"), src))
         for lk in links_of[hid]:
-            candidates[hid] += grade.reference_candidates(hid, lk.placed.row.level, lk.placed.row.ref,
-                                                          lk.placed.row.date)
+            cands.extend(grade.reference_candidates(hid, lk.placed.row.level, lk.placed.row.ref, lk.placed.row.date))
         if h["country"] == "中国":
-            candidates[hid] += facility.candidates(hid, h["name"])
-            candidates[hid] += ownership.grammar_candidates(hid, h["name"])
+            cands.extend(facility.candidates(hid, h["name"]))
+            cands.extend(ownership.grammar_candidates(hid, h["name"]))
             for alias, src in sorted(alias_names[hid].items()):
                 if alias != h["name"]:
-                    candidates[hid] += ownership.grammar_candidates(hid, alias, f" (name as written at {src})")
+                    cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
 
     # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows).
     examples = [(r["name"], r["grade"]) for r in result.reference_hospitals if r["grade"]]
     for h in hospitals:
-        stated = choose([f for f in candidates[h["id"]] if f.fact == "grade"])[1]
+        stated = choose(cands.of(h["id"], "grade"))[1]
         if stated and not stated.source.startswith("reference "):  # reference rows are counted above
             examples.append((h["name"], stated.value))
     checks = grade.validate_rules(examples)
     for check in checks.values():
         result.report[f"grade rule {check.rule.rule_id}"] = check.describe()
     for h in hospitals:
-        kinds = {f.value for f in candidates[h["id"]] if f.fact == "facility_type"}
+        kinds = {f.value for f in cands.of(h["id"], "facility_type")}
         if _mainland(h) and not kinds & NOT_HOSPITALS:
-            candidates[h["id"]] += grade.rule_candidates(h["id"], h["name"], checks)
+            cands.extend(grade.rule_candidates(h["id"], h["name"], checks))
 
     # 4b. A campus without ownership evidence of its own belongs to its institution's owner.
     def own_choice(hid: str) -> Fact | None:
-        facts = [f for f in candidates[hid] if f.fact == "ownership"]
+        facts = cands.of(hid, "ownership")
         return None if ownership.undecided(facts) else choose(facts)[1]
 
     for h in hospitals:
         parent = h.get("parent_id")
-        if parent and not any(f.fact == "ownership" for f in candidates[h["id"]]):
+        if parent and not cands.of(h["id"], "ownership"):
             owner = own_choice(parent)
             if owner:
-                candidates[h["id"]].append(Fact(
+                cands.add(Fact(
                     h["id"], "ownership", owner.value, "inferred", "rule campus-of-parent",
                     f"a campus of {by_id[parent]['name']} ({parent}), whose ownership is {owner.value} "
                     f"({owner.klass}, {owner.source})", 1))
@@ -329,11 +345,8 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
     # 5. Choose, write back, keep every candidate.
     for h in hospitals:
         hid = h["id"]
-        by_kind: dict[str, list[Fact]] = defaultdict(list)
-        for f in candidates[hid]:
-            by_kind[f.fact].append(f)
         for kind in FACT_KINDS:
-            facts = by_kind.get(kind, [])
+            facts = cands.of(hid, kind)
             if kind == "district":
                 inside = [f for f in facts if district_mod.in_city(f, h.get("city_adcode"))]
                 marked, chosen = choose(inside)
@@ -341,7 +354,8 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             elif kind == "point":
                 usable = usable_points.get(hid, [])
                 marked, chosen = choose(usable)
-                facts = marked + [f for f in facts if not any(f is u for u in usable)]
+                ids = {id(u) for u in usable}
+                facts = marked + [f for f in facts if id(f) not in ids]
             elif kind == "ownership" and ownership.undecided(facts):
                 chosen = None
             elif kind == "city":

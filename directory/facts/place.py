@@ -92,22 +92,24 @@ def listing_evidence(listing: dict, clean_name: str, origin: str) -> list[PlaceE
 def decide_city(hospital_id: str, evidence: list[PlaceEvidence]) -> CityDecision:
     """Weigh the evidence: province first, then the city inside it. Returns the facts (chosen flagged)."""
     names = _names()
+    weights = place_weights()
+    weight = [weights[e.kind][1] for e in evidence]
     prov_total: dict[str, int] = {}
-    for e in evidence:
+    strongest: dict[str, int] = {}
+    for e, w in zip(evidence, weight, strict=True):
         if e.province:
-            prov_total[e.province] = prov_total.get(e.province, 0) + e.weight
+            prov_total[e.province] = prov_total.get(e.province, 0) + w
+            strongest[e.province] = max(strongest.get(e.province, 0), w)
     if not prov_total:
         return CityDecision(None, None, "none", "", ())
-    strongest = {p: max(e.weight for e in evidence if e.province == p) for p in prov_total}
     province = max(prov_total, key=lambda p: (prov_total[p], strongest[p]))
     city_total: dict[str, int] = {}
-    for e in evidence:
+    top: dict[str, int] = {}
+    for e, w in zip(evidence, weight, strict=True):
         if e.city and province_of(e.city) == province:
-            city_total[e.city] = city_total.get(e.city, 0) + e.weight
-    city = None
-    if city_total:
-        top = {c: max(e.weight for e in evidence if e.city == c) for c in city_total}
-        city = max(city_total, key=lambda c: (city_total[c], top[c]))
+            city_total[e.city] = city_total.get(e.city, 0) + w
+            top[e.city] = max(top.get(e.city, 0), w)
+    city = max(city_total, key=lambda c: (city_total[c], top[c])) if city_total else None
     # The chosen fact is the strongest STATED piece supporting the city when there is one (the city is
     # then stated even if a name rule weighed most), else the strongest piece.
     support = sorted((e for e in evidence if city and e.city == city),

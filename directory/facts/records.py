@@ -66,8 +66,8 @@ def choose(candidates: Iterable[Fact]) -> tuple[list[Fact], Fact | None]:
         first.setdefault(f.value, i)
     value = max(totals, key=lambda v: (totals[v], strongest[v], -first[v]))
     winner = max((f for f in pool if f.value == value), key=lambda f: f.weight)
-    out = [replace(f, chosen=True) if f is winner else f for f in facts]
-    return out, replace(winner, chosen=True)
+    chosen = replace(winner, chosen=True)
+    return [chosen if f is winner else f for f in facts], chosen
 
 
 def conflicts(facts: Iterable[Fact], chosen: Fact | None) -> list[Fact]:
