@@ -10,7 +10,7 @@ from directory.facts.place import decide_city, listing_evidence
 
 LISTING = {"id": 1, "source_file": "new_list.csv", "line": 7, "raw_name": "杭州市第一人民医院",
            "raw_province": "浙江", "raw_city": "杭州", "raw_district": "上城区", "raw_address": "杭州市上城区浣纱路261号",
-           "raw_ownership": "公立", "raw_lat": "30.25604", "raw_lon": "120.17386", "raw_crs": "GCJ-02"}
+           "raw_ownership": "公立", "raw_lat": 30.258433, "raw_lon": 120.169199, "raw_crs": "gcj02"}
 
 
 def test_import_cells_are_stated_city_and_district():
@@ -34,9 +34,9 @@ def test_an_ownership_column_is_stated_and_unknown_words_are_not_guessed():
     assert stated_candidates("h1", "股份制", "import x.csv:2") == []
 
 
-def test_imported_coordinates_are_converted_from_their_crs():
+def test_imported_coordinates_are_stated_points_in_wgs84():
+    # the importer converts to WGS-84 (raw_crs says from what); the fact cites the import row
     c = _import_point("h1", LISTING, {"new_list.csv": "imported"})
     assert c is not None and c.klass == "stated" and c.source == "import new_list.csv:7"
-    assert abs(c.lon - 120.1692) < 0.001 and abs(c.lat - 30.2584) < 0.001  # GCJ-02 → WGS-84 shifts ~500 m
-    bad = {**LISTING, "raw_crs": "EPSG:3857"}
-    assert _import_point("h1", bad, {"new_list.csv": "imported"}) is None
+    assert (c.lat, c.lon) == (30.258433, 120.169199) and "converted by the importer from gcj02" in c.evidence
+    assert _import_point("h1", {**LISTING, "raw_lat": None}, {"new_list.csv": "imported"}) is None

@@ -12,7 +12,6 @@ from shapely.geometry import Point
 
 from directory.facts.records import FactsError
 from directory.facts.wikidata import read_items, read_links
-from geodata.coords import to_wgs84
 from geodata.polygons import inside_margin_km, polygon
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,13 +102,3 @@ def test_margin_is_measured_in_kilometres():
     beijing = polygon("110100")
     assert inside_margin_km(beijing, 39.91139, 116.40965) > 20  # 天安门 area: deep inside 北京
     assert inside_margin_km(beijing, 31.2109, 121.4666) < -900  # 上海 is ~1,000 km away
-
-
-def test_declared_crs_are_converted():
-    # 北京协和医院 (WGS-84 39.91139, 116.40965) as AMap (GCJ-02) and Baidu (BD-09) print it
-    lon, lat = to_wgs84(116.415892, 39.912793, "GCJ-02")
-    assert abs(lon - 116.40965) < 1e-5 and abs(lat - 39.91139) < 1e-5
-    blon, blat = to_wgs84(116.422300, 39.919024, "bd09")
-    assert abs(blon - 116.40965) < 2e-5 and abs(blat - 39.91139) < 2e-5
-    with pytest.raises(ValueError, match="unknown coordinate system 'EPSG:3857'"):
-        to_wgs84(1, 2, "EPSG:3857")

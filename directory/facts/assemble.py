@@ -393,15 +393,15 @@ def _wikidata_links(reference_dir: Path, result: FactsResult) -> list[WikidataLi
 
 
 def _import_point(hid: str, li: dict, origin_of: dict[str, str]) -> point_mod.PointCandidate | None:
-    from geodata.coords import to_wgs84
-
+    """An imported list's coordinates: the importer already converted them to WGS-84 (raw_crs says from what)."""
     src = source_of(li, origin_of[li["source_file"]])
     try:
-        lon, lat = to_wgs84(float(li["raw_lon"]), float(li["raw_lat"]), li.get("raw_crs") or "WGS-84")
-    except ValueError:
+        lat, lon = float(li["raw_lat"]), float(li["raw_lon"])
+    except (TypeError, ValueError):
         return None  # the importer refuses bad coordinates with file and line; nothing to add here
-    return point_mod.PointCandidate(hid, lat, lon, "stated", src,
-                                    f"coordinates ({li['raw_lat']}, {li['raw_lon']}) {li.get('raw_crs') or 'WGS-84'}",
+    crs = li.get("raw_crs") or "wgs84"
+    note = "as listed" if crs == "wgs84" else f"converted by the importer from {crs}"
+    return point_mod.PointCandidate(hid, lat, lon, "stated", src, f"coordinates ({lat:.6f}, {lon:.6f}) WGS-84, {note}",
                                     point_mod.W_IMPORT)
 
 
