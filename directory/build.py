@@ -255,7 +255,8 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     bundled = [d.root for d in manifest.documents if d.origin != "imported"]
     root = bundled[0] if bundled else sources_dir()
     facts = compute_facts(resolved["hospitals"], parsed.listings, origin_of, resolved["place_evidence"],
-                          resolved["aliases"], resolved["name_norms"], root / "reference", load_cache())
+                          resolved["aliases"], resolved["name_norms"], root / "reference", load_cache(),
+                          resolved["place_facts"])
     known = {(a["hospital_id"], a["alias"], a["source"]) for a in resolved["aliases"]}
     resolved["aliases"] += [a for a in facts.aliases if (a["hospital_id"], a["alias"], a["source"]) not in known]
     resolved["name_norms"] += _new_norms(resolved["name_norms"], facts.aliases)

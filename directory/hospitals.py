@@ -97,11 +97,13 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
     place_evidence: dict[str, list] = {}
+    place_facts: dict[str, tuple] = {}
     for cid, members in enumerate(res.clusters):
         hid = cluster_ids[cid]
         country = members[0].country
         place_evidence[hid] = [e for r in members for e in evidence_of.get(r.listing_id, ())]
         decision = decide_city(hid, place_evidence[hid])
+        place_facts[hid] = decision.facts
         grades = Counter()
         grade_src: dict[str, str] = {}
         for r in members:
@@ -146,6 +148,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         "aliases": [{"hospital_id": h, "alias": a, "source": s} for h, a, s in sorted(aliases)],
         "review_queue": [r for r in review if r["hospital_a"] != r["hospital_b"]],
         "place_evidence": place_evidence,
+        "place_facts": place_facts,
     }
 
 

@@ -127,7 +127,8 @@ def _apply_city(h: dict, evidence: list[PlaceEvidence]) -> list[Fact]:
 
 def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[str, str],
                   place_evidence: dict[str, list[PlaceEvidence]], aliases: list[dict], name_norms: list[dict],
-                  reference_dir: Path, geocode: dict | None = None) -> FactsResult:
+                  reference_dir: Path, geocode: dict | None = None,
+                  place_facts: dict[str, tuple[Fact, ...]] | None = None) -> FactsResult:
     """Compute all facts; update `hospitals` in place with the chosen values; return the new rows."""
     result = FactsResult()
     names = place_index().names
@@ -169,9 +170,14 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         result.report["reference rows as cross-city evidence"] = str(sum(len(v) for v in cross.values()))
         unmapped = grade.unmapped_levels([r.level for r in fever.rows])
         result.report["reference level words not in grade_vocabulary.tsv"] = json.dumps(unmapped, ensure_ascii=False)
+    more = {hid for hid, ev in evidence.items() if len(ev) != len(place_evidence.get(hid, ()))}
     for h in hospitals:
-        if h["country"] == "中国":
+        if h["country"] != "中国":
+            continue
+        if h["id"] in more or place_facts is None:
             cands.extend(_apply_city(h, evidence.get(h["id"], [])))
+        else:  # no reference evidence: the decision made when the hospital was resolved stands
+            cands.extend(place_facts.get(h["id"], ()))
     links_of: dict[str, list[Link]] = defaultdict(list)
     for lk in links:
         links_of[lk.hospital_id].append(lk)
