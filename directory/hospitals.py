@@ -1,17 +1,19 @@
 """Turn parsed listings into canonical hospital rows, eligibility, aliases and the review queue."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from functools import cache
 
+from directory.context import complete_name, correct_place_typo
 from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.names import normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
+from directory.names import current_name, normalize_cached, to_json
+from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
 
 
 @cache
@@ -57,10 +59,30 @@ def _name(adcode: str | None) -> str | None:
     return r.name if r else None
 
 
-def _raw_for_norm(listing: dict, country: str | None = None) -> str:
-    # Overseas names carry their city and country in brackets ((London, England)): not aliases.
-    country = country or country_of(listing)
-    return listing["raw_name"] if country == "中国" else re.sub(r"[(（][^)）]*[)）]", "", listing["raw_name"])
+def _locate(cell: tuple, norm) -> ListingPlace:
+    """locate_listing, and when the name writes a district without its suffix after its city
+    (宁波市鄞州人民医院, 深圳市宝安中医院), the district the normalized name read there."""
+    place = locate_listing(*cell)
+    if place.city and not place.district and norm.places and norm.places[-1].endswith(("区", "县", "旗")):
+        from geodata.name_places import place_from_name
+
+        again = place_from_name("".join(norm.places) + norm.core)
+        if again.city_adcode == place.city and again.district_adcode:
+            return dataclasses.replace(place, district=again.district_adcode,
+                                       reason=f"{place.reason}; district {norm.places[-1]} read from the name")
+    return place
+
+
+def _with_county(place: ListingPlace, province: str | None, county: str) -> ListingPlace:
+    """A list's county cell narrows a placed row to its district when it names one inside the city."""
+    from dataclasses import replace
+
+    from directory.locate import resolve_listed
+
+    m = resolve_listed(province, county)
+    if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
+        return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
+    return place
 
 
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
@@ -70,37 +92,59 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     # Lists repeat the same names and cells many times: normalize and locate each distinct one once.
     norm_of: dict[str, object] = {}
     place_of: dict[tuple, ListingPlace] = {}
+    evidence_of: dict[int, list] = {}
     for li in listings:
         country = country_of(li)
-        raw = _raw_for_norm(li, country)
+        # Overseas names carry their city and country in brackets ((London, England)): not aliases.
+        raw = li["raw_name"] if country == "中国" else re.sub(r"[(（][^)）]*[)）]", "", li["raw_name"])
         norm = norm_of.get(raw)
         if norm is None:
             norm = norm_of[raw] = normalize_cached(raw)
         if country == "中国":
-            cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
+            fixed = correct_place_typo(norm.clean, (li.get("raw_city"), li.get("raw_county")))
+            if fixed != norm.clean:
+                norm = normalize_cached(fixed)
+            # Placed by its current name (苏州市吴江区第一人民医院 is now 苏州市第九人民医院, no longer a district's).
+            cell = (current_name(norm.clean)[0], li.get("raw_province"), li.get("raw_city"))
             place = place_of.get(cell)
             if place is None:
-                place = place_of[cell] = locate_listing(*cell)
+                place = place_of[cell] = _locate(cell, norm)
+            # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
+            cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
+            full = complete_name(norm.clean, place.province, place.city, place.district, cells)
+            if full != norm.clean:
+                norm = normalize_cached(full)
+            # The district a row is compared by is the one its name or city cell states; a county cell
+            # only says where the site stands (四川省人民医院 in 青羊区 is still the province's hospital).
+            compare_district = place.district
+            if place.city and not place.district and li.get("raw_county"):
+                place = _with_county(place, li.get("raw_province"), li["raw_county"])
+                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
+                district_name = _name(place.district) or ""
+                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
+                    norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
+            compare_district = None
         places[li["id"]] = place
+        if country == "中国":
+            evidence_of[li["id"]] = listing_evidence(li, norm.clean, origin_of[li["source_file"]], place)
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
-        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, place.district))
+        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
-    evidence_of = {li["id"]: listing_evidence(li, norm_of[_raw_for_norm(li)].clean, origin_of[li["source_file"]])
-                   for li in listings if country_of(li) == "中国"}
     parents = campus_parent(res.clusters)
     by_id = {li["id"]: li for li in listings}
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
+    # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
+    # is decided with the other facts (directory/facts/district.py).
     place_evidence: dict[str, list] = {}
     place_facts: dict[str, tuple] = {}
     for cid, members in enumerate(res.clusters):
         hid = cluster_ids[cid]
-        country = members[0].country
         place_evidence[hid] = [e for r in members for e in evidence_of.get(r.listing_id, ())]
         decision = decide_city(hid, place_evidence[hid])
         place_facts[hid] = decision.facts
@@ -112,9 +156,11 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
                 grades[g] += 1
                 grade_src.setdefault(g, f"{by_id[r.listing_id]['source_file']}:{by_id[r.listing_id]['line']}")
         grade = grades.most_common(1)[0][0] if grades else None
+        country = members[0].country
+        name, name_source = canonical_name_with_source(members)
         prov, city = decision.province, decision.city
         hospitals.append({
-            "id": hid, "name": canonical_name(members), "country": country,
+            "id": hid, "name": name, "name_source": name_source, "country": country,
             "province": _name(prov), "city": _name(city), "district": None, "adcode": city or prov,
             "province_adcode": prov, "city_adcode": city,
             "place_source": decision.place_source if country == "中国" else "overseas",

@@ -121,15 +121,17 @@ def test_a_county_in_brackets_is_the_district(db):
     assert row["city_proper"] == 0  # a county: not 榆林's 市区
 
 
-@pytest.mark.parametrize("name, value, source", [
-    ("唐山市人民医院", 1, "reference fever_clinics_2020.tsv:4"),  # stated district 路南区
-    ("上海市第六人民医院东院", 1, "rule city-all-districts"),  # every unit of 上海 is a 区
-    ("嘉兴市嘉善县第一人民医院", 0, "rule name-place"),  # 嘉善县
+@pytest.mark.parametrize("ref, value, source", [
+    ("002:1864", 1, "reference fever_clinics_2020.tsv:4"),  # 唐山市人民医院: stated district 路南区
+    ("002:2372", 1, "rule city-all-districts"),  # 上海's 第六人民医院 临港院区: every unit of 上海 is a 区
+    ("001:631", 0, "rule name-place"),  # 嘉兴市嘉善县第一人民医院: 嘉善县
 ])
-def test_city_proper_from_district_point_or_city(db, name, value, source):
-    row = db.execute("SELECT city_proper, city_proper_source FROM hospitals WHERE name = ?", (name,)).fetchone()
-    assert row is not None, name
-    assert row["city_proper"] == value and row["city_proper_source"].startswith(source)
+def test_city_proper_from_district_point_or_city(db, ref, value, source):
+    doc, line = ref.split(":")
+    row = db.execute("SELECT h.city_proper, h.city_proper_source FROM listings l JOIN hospitals h "
+                     "ON h.id = l.hospital_id WHERE substr(l.source_file, 1, 3) = ? AND l.line = ?",
+                     (doc, int(line))).fetchone()
+    assert row["city_proper"] == value and row["city_proper_source"].startswith(source), tuple(row)
 
 
 def test_outpatient_departments_are_not_inpatient_hospitals(db):

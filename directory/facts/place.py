@@ -62,8 +62,11 @@ def source_of(listing: dict, origin: str) -> str:
             else manual_ref(listing["source_file"], listing["line"]))
 
 
-def listing_evidence(listing: dict, clean_name: str, origin: str) -> list[PlaceEvidence]:
-    """The place evidence of one mainland listing: its name (outside brackets) and its cells."""
+def listing_evidence(listing: dict, clean_name: str, origin: str, located=None) -> list[PlaceEvidence]:
+    """The place evidence of one mainland listing: its name (outside brackets) and its cells. `located` is
+    the listing's place as resolution read it (directory.locate / hospitals._locate): a district it found
+    that the name and cells here do not give (a county's stem after the city in the name, a county cell)
+    is added as district-only evidence."""
     from directory.locate import resolve_listed  # locate.py holds the list-cell reading rules
     from geodata.places import resolve_place
 
@@ -78,7 +81,7 @@ def listing_evidence(listing: dict, clean_name: str, origin: str) -> list[PlaceE
                                  "rule name-place" if not seat else "rule institution-seat",
                                  f"name '{outside}' ({src}): {named.reason}"))
     prov, city = listing.get("raw_province"), listing.get("raw_city")
-    district = listing.get("raw_district")
+    district = listing.get("raw_district") or listing.get("raw_county")
     if prov or city or district:
         listed = resolve_place(prov, city, district) if district else resolve_listed(prov, city)
         if listed.status in _OK and listed.province_adcode:
@@ -86,6 +89,13 @@ def listing_evidence(listing: dict, clean_name: str, origin: str) -> list[PlaceE
             cells = " / ".join(c for c in (prov, city, district) if c)
             out.append(PlaceEvidence(kind, listed.province_adcode, listed.city_adcode, listed.district_adcode,
                                      src, f"cells '{cells}': {listed.reason}"))
+    district_found = getattr(located, "district", None)
+    if district_found and all(e.district != district_found for e in out):
+        # only the district: the city weights above already count this listing
+        from_cell = "county cell" in (located.reason or "")
+        kind = ("import_cell" if origin == "imported" else "list_cell") if from_cell else "name_explicit"
+        out.append(PlaceEvidence(kind, None, None, district_found, src if from_cell else "rule name-place",
+                                 f"name '{clean_name}' ({src}): {located.reason}"))
     return out
 
 
