@@ -2,9 +2,11 @@
 names instead of ids, read from api/metadata.json and from the registry itself.
 
 Configuration lives in the metadata, under a `hospnet` key of the database (shared labels) and of each
-table (its own labels, and `show`: the columns its table page shows by default, in order):
+table (its own labels; `values`: words for coded values; `show`: the columns its table page shows by
+default, in order):
 
-    "tables": {"hospitals": {"hospnet": {"labels": {"name": "医院名称"}, "show": ["name", "city", "grade"]}}}
+    "tables": {"hospitals": {"hospnet": {"labels": {"name": "医院名称"}, "show": ["name", "city", "grade"],
+                                         "values": {"ownership": {"public": "公立", "private": "民营"}}}}}
 
 The plugins never change the data: labels and links are drawn at render time, and a page that asks
 for its own columns (`_col=` / `_nocol=`) gets exactly those.
@@ -33,16 +35,26 @@ def config(datasette: Any, database: str | None, table: str | None = None) -> di
     They sit under a `hospnet` key of the database and table metadata, not under `plugins`: Datasette 0.65
     looks `plugins` up at the most specific level only, so a table's own `plugins` would hide the
     top-level datasette-cluster-map settings from it."""
-    out: dict[str, Any] = {"labels": {}}
+    out: dict[str, Any] = {"labels": {}, "values": {}}
     if database:
         db_conf = datasette.metadata(PLUGIN, database=database, fallback=False) or {}
         out["labels"].update(db_conf.get("labels") or {})
+        out["values"].update(db_conf.get("values") or {})
         if table:
             t_conf = (datasette.table_metadata(database, table) or {}).get(PLUGIN) or {}
             out["labels"].update(t_conf.get("labels") or {})
+            out["values"].update(t_conf.get("values") or {})
             if t_conf.get("show"):
                 out["show"] = list(t_conf["show"])
     return out
+
+
+def value_label(conf: dict[str, Any], column: str, value: Any) -> str | None:
+    """The Chinese word for a coded value (ownership public → 公立), or None when the column has none."""
+    words = (conf.get("values") or {}).get(column)
+    if not words or value is None:
+        return None
+    return words.get(str(value))
 
 
 def column_label(conf: dict[str, Any], column: str) -> str:

@@ -186,6 +186,33 @@ def test_manual_titles_instead_of_file_names(ds):
     assert cells and all(">000_6009e8a10b4647f4.txt<" not in c for c in cells)
 
 
+def test_coded_values_read_as_words(ds, ids):
+    page = html(ds, "/registry/hospitals", id=ids[XIEHE])
+    assert re.search(r'<td class="col-ownership[^"]*"><span title="public">公立</span></td>', page)
+    assert re.search(r'<td class="col-geo_precision[^"]*"><span title="exact">实际位置</span></td>', page)
+    facet = page[page.index('id="facet-ownership"'):]
+    facet = facet[:facet.index("</ul>")]
+    assert "公立" in facet and ">public<" not in facet
+    facts = html(ds, "/registry/facts", hospital_id=ids[XIEHE], fact="grade", chosen=1)
+    assert re.search(r'<td class="col-class[^"]*"><span title="stated">来源载明</span></td>', facts)
+    assert re.search(r'<td class="col-fact[^"]*"><span title="grade">等级</span></td>', facts)
+
+
+def test_map_gets_each_hospitals_own_point(ds, db):
+    """Hospitals with a point of their own (a reviewed Wikidata link, …) are placed there, not on their
+    city's centre: 北京 is no longer one dot."""
+    conn = sqlite3.connect(db)
+    own = conn.execute("select count(*), count(distinct lat || ',' || lon) from hospitals "
+                       "where city = '北京市' and geo_precision = 'exact'").fetchone()
+    conn.close()
+    assert own[0] == own[1] > 40
+    got = requests.get(ds + "/registry/hospitals.json", timeout=TIMEOUT, params={
+        "city": "北京市", "_size": "max", "_labels": "on", "_shape": "objects"}).json()["rows"]
+    assert {"lat", "lon", "name", "geo_precision"} <= set(got[0])
+    exact = {(r["lat"], r["lon"]) for r in got if r["geo_precision"] == "exact"}
+    assert len(exact) == own[1]
+
+
 # ---- canned queries ------------------------------------------------------------------------------
 
 def test_eligible_hospitals_takes_insurer_and_names_the_service(ds):

@@ -13,6 +13,7 @@ from api.datasette_support import (
     hospital_page_vars,
     label_row_title,
     names,
+    value_label,
 )
 
 
@@ -28,7 +29,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         def facet_label(column: str, value, shown) -> str:
             if n is not None and column in SERVICE_COLUMNS and value is not None:
                 return n.service(str(value))
-            return shown
+            return value_label(conf, column, value) or shown
 
         def table_title(name: str) -> str:
             return (datasette.table_metadata(database, name) or {}).get("title") or name

@@ -5,6 +5,7 @@
 - hospitals.parent_id shows the main hospital's name; review_queue ids link to the hospitals;
 - hospitals.listing_count and a hospital row's id link to every listing of the hospital;
 - hospital_search.services (a JSON list) reads as a list;
+- coded values read as words where the metadata gives them (ownership public → 公立, class stated → 来源载明);
 - canned queries: a 服务手册 (manual title) cell stays one line, a 依据 cell names manuals by their short
   title (the whole text in the tooltip), a 医院 cell links to the hospital when the row has its 医院编号, and 医院编号* cells link.
 
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from api.datasette_support import SERVICE_COLUMNS, SOURCE_COLUMNS, link, names, row_url
+from api.datasette_support import SERVICE_COLUMNS, SOURCE_COLUMNS, config, link, names, row_url, value_label
 from api.manual_titles import shorten_quoted_titles
 
 _HOSPITAL_ID_COLUMNS = {"review_queue": ("hospital_a", "hospital_b")}
@@ -66,6 +67,9 @@ def render_cell(row, value, column, table, database, datasette):
             except ValueError:
                 return None
             return "、".join(str(x) for x in items) if isinstance(items, list) else None
+        word = value_label(config(datasette, database, table), column, raw) if table else None
+        if word:
+            return Markup(f'<span title="{escape(raw)}">{escape(word)}</span>')
         if column in _HOSPITAL_ID_COLUMNS.get(table, ()):
             return link(row_url(datasette, database, "hospitals", raw), str(raw))
         if table is None and column == "服务手册":

@@ -115,6 +115,7 @@ class Fact:
     klass: FactClass | None
     source: str = ""
     evidence: str = ""
+    conflicting: int = 0  # other candidate values the sources give (kept in the `facts` table)
 
     @property
     def class_label(self) -> str:
@@ -125,12 +126,23 @@ class Fact:
         return self.value not in (None, "") and self.klass is not None
 
 
+FACT_LABELS = {"city": "城市", "district": "区县", "city_proper": "是否市辖区", "point": "位置", "address": "地址",
+               "grade": "医院等级", "ownership": "公立或民营", "facility_type": "机构类型", "inpatient": "能否住院",
+               "listing": "服务名单", "coverage": "是否在覆盖范围"}
+_FACT_WORDS = {"ownership": {"public": "公立", "private": "民营"}, "inpatient": {"1": "能收治住院", "0": "不收治住院"},
+               "city_proper": {"1": "在市辖区", "0": "在县或县级市"}}
+
+
 def fact_from_answer(f: dict[str, Any], titles: dict[str, str], short: bool = True) -> Fact:
-    """A fact as directory.eligibility reports it: {label, shown/value, class, source, evidence}."""
+    """A fact as the API reports it: {fact, label?, value, shown?, class, source, evidence}."""
+    name = f.get("fact") or ""
     shown = f.get("shown", f.get("value"))
+    if shown is not None:
+        shown = _FACT_WORDS.get(name, {}).get(str(shown), shown)
     klass = f.get("class") if f.get("class") in ("stated", "inferred") else None
-    return Fact(f.get("label") or f.get("fact") or "", None if shown in (None, "") else str(shown), klass,
-                cited_source(f.get("source"), titles, short), f.get("evidence") or "")
+    return Fact(f.get("label") or FACT_LABELS.get(name, name), None if shown in (None, "") else str(shown), klass,
+                cited_source(f.get("source"), titles, short), f.get("evidence") or "",
+                int(f.get("conflicting") or 0))
 
 
 _PLACE_SOURCE_CLASS: dict[str, tuple[FactClass, str]] = {

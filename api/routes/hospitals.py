@@ -152,5 +152,13 @@ def hospital_detail(hospital_id: str) -> dict:
             "aliases": [{"alias": a, "sources": src} for a, src in queries.aliases_of(conn, hid).items()],
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
-            "services": svc, "listings": listings}
+            "services": svc, "facts": [_fact_shown(cat, f) for f in queries.chosen_facts(conn, hid)],
+            "listings": listings}
     return body
+
+
+def _fact_shown(cat: Catalog, f: dict) -> dict:
+    """A chosen fact with its value as people read it (a place's name for its adcode)."""
+    shown = cat.name_of(f["value"]) if f["fact"] in ("city", "district") else None
+    return {"fact": f["fact"], "value": f["value"], "shown": shown or f["value"], "class": f["class"],
+            "source": f["source"], "evidence": f["evidence"], "conflicting": f["conflicting"]}
