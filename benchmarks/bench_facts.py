@@ -69,6 +69,9 @@ def main() -> None:
     if timing:
         print("build stages (s): " + ", ".join(f"{k} {v}" for k, v in timing.items()))
     print("\n".join(coverage(conn)))
+    print("address by source: " + ", ".join(f"{k} {n}" for k, n in conn.execute(
+        f"SELECT substr(address_source, 1, instr(address_source, ' ') - 1), count(*) FROM hospitals "
+        f"WHERE {MAINLAND} AND address IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")))
     print("facts rows: " + ", ".join(f"{f} {n}" for f, n in conn.execute(
         "SELECT fact, count(*) FROM facts GROUP BY 1 ORDER BY 2 DESC")))
     for item, value in conn.execute("SELECT item, value FROM build_report WHERE section = 'facts' "
