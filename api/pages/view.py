@@ -74,8 +74,8 @@ def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) ->
 
 
 _MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)$")  # directory.facts: 'manual 002:75'
-_OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode) (?P<file>\S+?):(?P<line>\d+)$")
-_OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存"}
+_OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)$")
+_OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
 
 
 def cited_source(source: str | None, titles: dict[str, str], short: bool = False) -> str:
