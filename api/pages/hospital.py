@@ -15,6 +15,7 @@ from api.pages.view import (
     place_facts,
     place_text,
     service_label,
+    titled,
     verdict_of,
 )
 from api.routes.hospitals import hospital_detail
@@ -35,7 +36,7 @@ def hospital(hospital_id: str):
     for s in h.get("services") or []:
         kind, label = verdict_of(s)
         services.append({"id": s["id"], "label": service_label(s), "verdict": kind, "verdict_label": label,
-                         "say": s.get("say") or "", "reasons": s.get("reasons") or [],
+                         "say": titled(s.get("say"), t), "reasons": [titled(r, t) for r in s.get("reasons") or []],
                          "evidence": evidence_list(s.get("evidence"), t)})
     point = [{"name": h["name"], "lat": h["lat"], "lon": h["lon"], "verdict": "", "n": ""}] \
         if h.get("lat") is not None and h.get("lon") is not None else []

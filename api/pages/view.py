@@ -73,6 +73,7 @@ def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) ->
     return out
 
 
+_MANUAL_IN_TEXT = re.compile(r"\bmanual (?P<doc>\w{3}):(?P<line>\d+)")
 _MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)$")  # directory.facts: 'manual 002:75'
 _OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)$")
 _OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
@@ -104,6 +105,29 @@ def cited_source(source: str | None, titles: dict[str, str], short: bool = False
         what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
         return what + manual(m["file"], m["line"])
     return text
+
+
+def titled(text: str | None, titles: dict[str, str], short: bool = True) -> str:
+    """Text that names manuals by file ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978', 'manual 002:978') with
+    their titles instead (《众安健康服务介绍》第 978 行): agents cite a manual by its title, never by a hash."""
+    if not text:
+        return ""
+    if not titles:
+        return text
+
+    def name(file: str) -> str:
+        title = titles.get(file, file)
+        return f"《{short_title(title) if short else title}》"
+
+    files = sorted(titles, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(re.escape(f) for f in files) + r")(?::(\d+))?")
+    out = pattern.sub(lambda m: name(m.group(1)) + (f"第 {m.group(2)} 行" if m.group(2) else ""), text)
+
+    def manual(m: re.Match) -> str:
+        file = next((f for f in titles if f.startswith(m["doc"] + "_")), None)
+        return name(file) + f"第 {m['line']} 行" if file else m.group(0)
+
+    return _MANUAL_IN_TEXT.sub(manual, out)
 
 
 # ---- facts ---------------------------------------------------------------------------------------------
@@ -141,7 +165,7 @@ def fact_from_answer(f: dict[str, Any], titles: dict[str, str], short: bool = Tr
         shown = _FACT_WORDS.get(name, {}).get(str(shown), shown)
     klass = f.get("class") if f.get("class") in ("stated", "inferred") else None
     return Fact(f.get("label") or FACT_LABELS.get(name, name), None if shown in (None, "") else str(shown), klass,
-                cited_source(f.get("source"), titles, short), f.get("evidence") or "",
+                cited_source(f.get("source"), titles, short), titled(f.get("evidence"), titles, short),
                 int(f.get("conflicting") or 0))
 
 
@@ -256,11 +280,11 @@ def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles:
     kind, label = verdict_of(item)
     distance, note = distance_text(item, origin)
     rules = [Rule(r.get("title") or r.get("rule") or "", r.get("outcome_label") or r.get("outcome") or "",
-                  r.get("say") or "", [fact_from_answer(f, titles) for f in r.get("facts") or []])
+                  titled(r.get("say"), titles), [fact_from_answer(f, titles) for f in r.get("facts") or []])
              for r in item.get("facts_used") or []]
     return HospitalAnswer(
-        id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=item.get("say") or "",
-        reasons=list(item.get("reasons") or []), grade=item.get("grade"), place=place_text(item),
+        id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=titled(item.get("say"), titles),
+        reasons=[titled(r, titles) for r in item.get("reasons") or []], grade=item.get("grade"), place=place_text(item),
         distance=distance, distance_note=note, evidence=evidence_list(item.get("evidence"), titles), rules=rules,
         to_check=list(item.get("to_check") or []), inferred=list(item.get("inferred") or []),
         in_city=bool(item.get("in_city", True)), lat=item.get("lat"), lon=item.get("lon"))
@@ -345,7 +369,8 @@ def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
     else:
         origin_text = None
     return Answer(service_id=s.get("id", ""), service=service_label(s) if s else "", kind=s.get("kind", ""),
-                  place=place, message=message, notes=[n for n in body.get("notes") or [] if not _ENGLISH.search(n)],
+                  place=place, message=titled(message, titles),
+                  notes=[titled(n, titles) for n in body.get("notes") or [] if not _ENGLISH.search(n)],
                   hospitals=hospitals, how_to_use=_how_to_use(body, titles), coverage=coverage,
                   origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts)
 
