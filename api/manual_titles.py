@@ -1,10 +1,12 @@
 """How pages name a manual: its title, shortened for display when it ends in a bracketed list or code."""
 from __future__ import annotations
 
+import functools
 import re
 
 _TRAILING_BRACKETS = re.compile(r"^(.*?)\s*[（(][^（）()]*[）)]$")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
+_MANUAL_IN_TEXT = re.compile(r"\bmanual (?P<doc>\w{3}):(?P<line>\d+)")  # directory.facts: 'manual 002:75'
 
 
 def short_title(title: str) -> str:
@@ -18,3 +20,30 @@ def short_title(title: str) -> str:
 def shorten_quoted_titles(text: str) -> str:
     """Every 《title》 in a text with its short form."""
     return _QUOTED_TITLE.sub(lambda m: f"《{short_title(m.group(1))}》", text)
+
+
+def titled(text: str | None, titles: dict[str, str], short: bool = True) -> str:
+    """Text that names manuals by file ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978', 'manual 002:978') with
+    their titles instead (《众安健康服务介绍》第 978 行): agents cite a manual by its title, never by a hash."""
+    if not text:
+        return ""
+    if not titles:
+        return text
+
+    def name(file: str) -> str:
+        title = titles.get(file, file)
+        return f"《{short_title(title) if short else title}》"
+
+    out = _file_pattern(tuple(sorted(titles, key=len, reverse=True))).sub(lambda m: name(m.group(1)) + (f"第 {m.group(2)} 行" if m.group(2) else ""), text)
+
+    def manual(m: re.Match) -> str:
+        file = next((f for f in titles if f.startswith(m["doc"] + "_")), None)
+        return name(file) + f"第 {m['line']} 行" if file else m.group(0)
+
+    return _MANUAL_IN_TEXT.sub(manual, out)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_pattern(files: tuple[str, ...]) -> re.Pattern:
+    """A manual's file name, with an optional ':line' after it (longest names first)."""
+    return re.compile("(" + "|".join(re.escape(f) for f in files) + r")(?::(\d+))?")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from api.manual_titles import short_title
+from api.manual_titles import short_title, titled
 
 VerdictKind = Literal["eligible", "likely", "not_eligible", "unknown"]
 FactClass = Literal["stated", "inferred"]
@@ -73,7 +73,6 @@ def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) ->
     return out
 
 
-_MANUAL_IN_TEXT = re.compile(r"\bmanual (?P<doc>\w{3}):(?P<line>\d+)")
 _MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)$")  # directory.facts: 'manual 002:75'
 _OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)$")
 _OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
@@ -105,29 +104,6 @@ def cited_source(source: str | None, titles: dict[str, str], short: bool = False
         what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
         return what + manual(m["file"], m["line"])
     return text
-
-
-def titled(text: str | None, titles: dict[str, str], short: bool = True) -> str:
-    """Text that names manuals by file ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978', 'manual 002:978') with
-    their titles instead (《众安健康服务介绍》第 978 行): agents cite a manual by its title, never by a hash."""
-    if not text:
-        return ""
-    if not titles:
-        return text
-
-    def name(file: str) -> str:
-        title = titles.get(file, file)
-        return f"《{short_title(title) if short else title}》"
-
-    files = sorted(titles, key=len, reverse=True)
-    pattern = re.compile("(" + "|".join(re.escape(f) for f in files) + r")(?::(\d+))?")
-    out = pattern.sub(lambda m: name(m.group(1)) + (f"第 {m.group(2)} 行" if m.group(2) else ""), text)
-
-    def manual(m: re.Match) -> str:
-        file = next((f for f in titles if f.startswith(m["doc"] + "_")), None)
-        return name(file) + f"第 {m['line']} 行" if file else m.group(0)
-
-    return _MANUAL_IN_TEXT.sub(manual, out)
 
 
 # ---- facts ---------------------------------------------------------------------------------------------
