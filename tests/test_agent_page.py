@@ -199,7 +199,8 @@ def test_map_shows_markers_without_tiles(chrome, site):
     WebDriverWait(chrome, 20).until(lambda d: d.find_element(By.ID, "map").get_attribute("data-markers"))
     shown = len(cards(chrome))
     assert int(chrome.find_element(By.ID, "map").get_attribute("data-markers")) == shown
-    assert len(chrome.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")) == shown
+    assert len(chrome.find_elements(By.CSS_SELECTOR, "#map path.hospital-marker")) == shown
+    assert len(chrome.find_elements(By.CSS_SELECTOR, "#map path.origin-marker")) == 1  # where distances start
     assert chrome.find_elements(By.CSS_SELECTOR, "#map img.leaflet-tile") == []  # no tile URL set: no tiles
     # everything the page loads is served by the app itself (no CDN)
     urls = chrome.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")

@@ -34,6 +34,8 @@ def ask():
                    "label": h.verdict_label, "n": i}
                   for i, h in enumerate(answer.hospitals, 1) if h.lat is not None and h.lon is not None]
         stacked = max(Counter((p["lat"], p["lon"]) for p in points).values(), default=0)
+        if answer.origin_point:
+            points.insert(0, {**answer.origin_point, "origin": True, "name": answer.origin or "来电者位置"})
         if stacked > 1:
             # Hospitals known only to their city or district share its centre: say so, never spread them.
             map_note = f"地图上有 {stacked} 家医院标在同一点：它们的具体位置未知，按所在城市或区县的中心点标出。"

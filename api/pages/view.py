@@ -290,6 +290,7 @@ class Answer:
     origin: str | None
     total_in_place: int
     counts: dict[str, int]
+    origin_point: dict[str, float] | None = None  # where distances are measured from
 
     def count_badges(self) -> list[tuple[str, str, int]]:
         """(verdict, label, how many) in reading order, labelled as the hospitals are."""
@@ -348,7 +349,9 @@ def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
                   place=place, message=titled(message, titles),
                   notes=[titled(n, titles) for n in body.get("notes") or [] if not _ENGLISH.search(n)],
                   hospitals=hospitals, how_to_use=_how_to_use(body, titles), coverage=coverage,
-                  origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts)
+                  origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts,
+                  origin_point={"lat": origin["lat"], "lon": origin["lon"]}
+                  if origin and origin.get("lat") is not None and origin.get("lon") is not None else None)
 
 
 def plain_text(a: Answer) -> str:

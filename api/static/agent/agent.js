@@ -71,9 +71,20 @@
       L.tileLayer(tiles, { maxZoom: 18, attribution: el.getAttribute("data-attribution") || "" }).addTo(map);
     }
     var bounds = [];
+    var hospitals = 0;
     points.forEach(function (p) {
+      if (p.origin) {
+        // Where distances start (the caller's point, or the centre of the place asked about).
+        L.circleMarker([p.lat, p.lon], {
+          radius: 7, color: "#1d2733", weight: 3, fillColor: "#fff", fillOpacity: 1, className: "origin-marker"
+        }).addTo(map).bindTooltip(p.name, { className: "marker-label" });
+        bounds.push([p.lat, p.lon]);
+        return;
+      }
+      hospitals += 1;
       var marker = L.circleMarker([p.lat, p.lon], {
-        radius: 9, color: "#fff", weight: 2, fillOpacity: 0.9, fillColor: COLORS[p.verdict] || "#1f5f8b"
+        radius: 9, color: "#fff", weight: 2, fillOpacity: 0.9, fillColor: COLORS[p.verdict] || "#1f5f8b",
+        className: "hospital-marker"
       }).addTo(map);
       marker.bindTooltip((p.n ? p.n + ". " : "") + p.name, { className: "marker-label" });
       if (p.id) {
@@ -82,7 +93,7 @@
       bounds.push([p.lat, p.lon]);
     });
     if (bounds.length === 1) { map.setView(bounds[0], 12); } else { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 }); }
-    el.setAttribute("data-markers", String(points.length));
+    el.setAttribute("data-markers", String(hospitals));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
