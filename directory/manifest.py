@@ -32,6 +32,7 @@ class ServiceSpec:
     min_grade: str | None = None
     public_only: bool = False
     city_proper_only: bool = False
+    inpatient: bool = False  # used during a hospital stay: only a hospital that admits patients qualifies
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class TableSpec:
     after: str = ""
     separator: str = "、"
     expected: int | None = None
+    incomplete: str = ""  # why the printed table is known to be incomplete (answers must say so)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,13 @@ def _need(entry: dict, key: str, where: str, kind: type = str):
     return value
 
 
+def _text(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        raise ManifestError(f"{where}: '{key}' must be a string, got {value!r}")
+    return value.strip()
+
+
 def _service(entry: dict, where: str) -> ServiceSpec:
     kind = _need(entry, "kind", where)
     if kind not in KINDS:
@@ -105,6 +114,7 @@ def _service(entry: dict, where: str) -> ServiceSpec:
         min_grade=entry.get("min_grade"),
         public_only=bool(entry.get("public_only", False)),
         city_proper_only=bool(entry.get("city_proper_only", False)),
+        inpatient=bool(entry.get("inpatient", False)),
     )
 
 
@@ -139,6 +149,7 @@ def _table(entry: dict, where: str, service_keys: set[str]) -> TableSpec:
         after=entry.get("after", ""),
         separator=entry.get("separator", "、"),
         expected=entry.get("expected"),
+        incomplete=_text(entry, "incomplete", where),
     )
 
 

@@ -13,13 +13,14 @@ TABLES: dict[str, dict] = {
     ),
     "source_tables": dict(
         columns={"id": str, "source_file": str, "key": str, "title": str, "first_line": int, "last_line": int,
-                 "layout": str, "rows_parsed": int, "rows_rejected": int},
+                 "layout": str, "rows_parsed": int, "rows_rejected": int, "incomplete": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file")],
     ),
     "services": dict(
         columns={"id": str, "name": str, "insurer": str, "product": str, "source_file": str, "kind": str,
-                 "rule": str, "min_grade": str, "public_only": int, "city_proper_only": int, "aliases": str},
+                 "rule": str, "min_grade": str, "public_only": int, "city_proper_only": int, "inpatient": int,
+                 "aliases": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file")],
     ),
@@ -38,8 +39,26 @@ TABLES: dict[str, dict] = {
                  "province_adcode": str, "city_adcode": str, "lat": float, "lon": float, "geo_precision": str,
                  "geo_source": str, "place_source": str, "place_conflict": str, "grade": str,
                  "grade_source": str, "grade_conflict": str, "parent_id": str, "campus": str, "country": str,
-                 "listing_count": int, "overseas_city": str},
+                 "listing_count": int, "overseas_city": str,
+                 # Facts with their class ('stated' | 'inferred' | NULL = unknown) and source; see DESIGN.md
+                 # "Facts carry their evidence". The facts stage fills them; NULL until it knows.
+                 "district_class": str, "district_source": str, "point_class": str, "grade_class": str,
+                 "ownership": str, "ownership_class": str, "ownership_source": str,
+                 "facility_type": str, "facility_type_class": str, "facility_type_source": str,
+                 "inpatient": int, "inpatient_class": str, "inpatient_source": str},
         pk="id",
+    ),
+    "facts": dict(
+        columns={"hospital_id": str, "fact": str, "value": str, "class": str, "source": str, "evidence": str,
+                 "chosen": int},
+        pk=None,
+        foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    "verdicts": dict(
+        columns={"service_id": str, "hospital_id": str, "verdict": str, "verdict_label": str, "say": str,
+                 "reasons": str, "facts_used": str, "to_check": str, "inferred": str, "evidence": str},
+        pk=("service_id", "hospital_id"),
+        foreign_keys=[("service_id", "services", "id"), ("hospital_id", "hospitals", "id")],
     ),
     "listings": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "service_id": str,
@@ -102,6 +121,8 @@ INDEXES = [
     ("coverage", ["adcode"]),
     ("aliases", ["alias"]),
     ("coverage_entries", ["adcode"]),
+    ("facts", ["hospital_id", "fact"]),
+    ("verdicts", ["hospital_id"]),
 ]
 
 
