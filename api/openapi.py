@@ -60,7 +60,7 @@ def spec() -> dict[str, Any]:
     fact = {"type": "object", "description": "One fact a rule used: value, class (stated / inferred / null = "
             "unknown) and its evidence.",
             "properties": {"fact": {"type": "string"}, "label": {"type": "string"}, "value": {"nullable": True},
-                           "class": {"type": "string", "enum": ["stated", "inferred"], "nullable": True},
+                           "class": {"type": "string", "enum": ["stated", "inferred", None], "nullable": True},
                            "class_label": {"type": "string"}, "source": {"type": "string", "nullable": True},
                            "evidence": {"type": "string", "nullable": True}}}
     rule_result = {"type": "object", "description": "One rule's outcome on the hospital, with the facts it used.",

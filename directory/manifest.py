@@ -101,6 +101,13 @@ def _text(entry: dict, key: str, where: str) -> str:
     return value.strip()
 
 
+def _flag(entry: dict, key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ManifestError(f"{where}: '{key}' must be true or false, got {value!r}")
+    return value
+
+
 def _service(entry: dict, where: str) -> ServiceSpec:
     kind = _need(entry, "kind", where)
     if kind not in KINDS:
@@ -114,7 +121,7 @@ def _service(entry: dict, where: str) -> ServiceSpec:
         min_grade=entry.get("min_grade"),
         public_only=bool(entry.get("public_only", False)),
         city_proper_only=bool(entry.get("city_proper_only", False)),
-        inpatient=bool(entry.get("inpatient", False)),
+        inpatient=_flag(entry, "inpatient", where),
     )
 
 

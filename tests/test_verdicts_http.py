@@ -79,6 +79,14 @@ def test_kunshan_is_answered_for_itself(api):  # noqa: F811
     assert suzhou["city_covered"] is True and "只限市辖区" in suzhou["say"]
 
 
+def test_a_county_asked_for_a_hospital_list_comes_first_then_its_neighbours(api):  # noqa: F811
+    body = ok(api, "/api/v1/nearest", service="重疾绿通", insurer="众安", city="乐清市", limit=5)
+    first, *rest = body["results"]
+    assert first["name"] == "乐清市人民医院" and first["in_city"] and body["in_city_count"] == 1
+    assert len(rest) == 4 and all(not r["in_city"] and r["city"] == "温州市" for r in rest)
+    assert "另列出附近其他地方的 4 家" in body["message"]
+
+
 # ---- 癌症早筛 in 北京: the table is known to be incomplete --------------------------------------
 
 def test_cancer_screening_in_beijing_says_the_table_is_incomplete(api):  # noqa: F811
@@ -163,3 +171,29 @@ def test_hospitals_filtered_by_service_carry_verdicts(api, facts_api):  # noqa: 
     assert error(api, "/api/v1/hospitals", verdict="eligible")["code"] == "invalid_parameter"
     assert error(api, "/api/v1/hospitals", service="医疗垫付", verdict="maybe")["code"] == "invalid_parameter"
     assert requests.get(api + "/api/v1/hospitals", params={"service": "医疗垫付"}, timeout=10).status_code == 200
+
+
+# ---- the answers are what the OpenAPI document says they are -----------------------------------
+
+@pytest.mark.parametrize("path, params, schema", [
+    ("/api/v1/nearest", {"service": "医疗垫付", "city": "杭州"}, "NearestResponse"),
+    ("/api/v1/nearest", {"service": "重疾绿通", "insurer": "众安", "city": "海淀区", "lat": 39.99, "lon": 116.31},
+     "NearestResponse"),
+    ("/api/v1/nearest", {"service": "癌症早筛", "city": "北京"}, "NearestResponse"),
+    ("/api/v1/eligibility", {"service": "医疗垫付", "hospital": ZJU1}, "EligibilityResponse"),
+    ("/api/v1/eligibility", {"service": "000-mdt", "hospital": "香港大学深圳医院"}, "EligibilityResponse"),
+])
+def test_answers_conform_to_the_openapi_schemas(facts_api, path, params, schema):
+    # openapi-schema-validator comes with the pinned openapi-spec-validator
+    from openapi_schema_validator import OAS30Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    spec = ok(facts_api, "/api/v1/openapi.json")
+    registry = Registry().with_resource("urn:hospnet", Resource.from_contents(spec, default_specification=DRAFT4))
+    validator = OAS30Validator({"$ref": f"urn:hospnet#/components/schemas/{schema}"}, registry=registry)
+    body = ok(facts_api, path, **params)
+    validator.validate(body)
+    if schema == "NearestResponse" and body["results"]:
+        body["results"][0]["verdict"] = "covered"  # the old vocabulary is not an answer any more
+        assert not validator.is_valid(body)

@@ -171,8 +171,10 @@ def _count_say(counts: Counter) -> str:
 def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, origin: Origin | None,
             limit: int) -> dict[str, Any]:
     """The answer for `service` around `place`: hospitals in the place (answered for the place itself: a
-    county or county-level city by name, else the city), else — unless the place is covered and simply
-    has no known hospital — the nearest elsewhere; with coverage, notes, origin and a Chinese message."""
+    county or county-level city by name, else the city; for a hospital list asked for a county, the
+    list's nearest hospitals elsewhere fill the remaining places), else — unless the place is covered and
+    simply has no known hospital — the nearest elsewhere; with coverage, notes, origin and a Chinese
+    message."""
     s, regions = idx.service, ctx.regions
     p_name = regions.name_of(place.scope) or place.scope
     coverage = place_coverage(ctx, s, place) if s.kind == "city_coverage" else None
@@ -186,6 +188,13 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
         message = f"{s.name}在{p_name}：{_count_say(counts)}。"
         if coverage and coverage["city_covered"] is None:
             message = f"{coverage['say']}。{message}"
+        if place.county_level and coverage is None and len(chosen) < limit:
+            # A county asked by name is answered for itself; a list's hospitals nearby (in its city) follow.
+            others = np.setdiff1d(np.arange(len(idx.items)), idx.positions(place), assume_unique=True)
+            more = _ranked(idx, others, origin, limit - len(chosen))
+            if more:
+                chosen = chosen + more
+                message += f"另列出附近其他地方的 {len(more)} 家。"
     elif coverage and coverage["city_covered"]:
         chosen = []
         none = "符合条件的医院" if idx.excluded.get(place.scope) else "医院"
