@@ -42,7 +42,8 @@ TABLES: dict[str, dict] = {
                  "listing_count": int, "overseas_city": str,
                  # Facts with their class ('stated' | 'inferred' | NULL = unknown) and source; see DESIGN.md
                  # "Facts carry their evidence". The facts stage fills them; NULL until it knows.
-                 "district_class": str, "district_source": str, "point_class": str, "grade_class": str,
+                 "city_class": str, "district_class": str, "district_source": str, "point_class": str,
+                 "grade_class": str,
                  "ownership": str, "ownership_class": str, "ownership_source": str,
                  "facility_type": str, "facility_type_class": str, "facility_type_source": str,
                  "inpatient": int, "inpatient_class": str, "inpatient_source": str},

@@ -5,9 +5,8 @@ The facts stage writes them into `hospitals` (value, `*_class`, `*_source` colum
 `evidence` is quoted here). The class is 'stated' or 'inferred'; NULL means unknown, and a value
 without a class is treated as unknown — a fact is never used without evidence.
 
-The hospital's city has no class column of its own: it is 'stated' when the list's province/city
-cells placed it, 'inferred' when the place came from the name or from an institution's seat
-(`hospitals.place_source`), unless a chosen `facts` row for 'city' says otherwise.
+The hospital's city is `city_adcode` with `city_class`; its source is the chosen `facts` row for 'city',
+else what `hospitals.place_source` says placed it (the list's cells, the name, an institution's seat).
 """
 from __future__ import annotations
 
@@ -20,14 +19,14 @@ from directory.eligibility.vocabulary import CLASS_LABELS, FactClass, fact_label
 BASE_COLUMNS = ("id", "name", "province", "city", "district", "adcode", "province_adcode", "city_adcode", "lat",
                 "lon", "geo_precision", "geo_source", "grade", "grade_source", "parent_id", "campus", "country",
                 "listing_count", "place_source", "overseas_city")
-FACT_COLUMNS = ("district_class", "district_source", "point_class", "grade_class", "ownership", "ownership_class",
+FACT_COLUMNS = ("city_class", "district_class", "district_source", "point_class", "grade_class", "ownership", "ownership_class",
                 "ownership_source", "facility_type", "facility_type_class", "facility_type_source", "inpatient",
                 "inpatient_class", "inpatient_source")
 CLASSES = ("stated", "inferred")
-CITY_CLASS_BY_PLACE_SOURCE: dict[str, tuple[FactClass, str]] = {
-    "list": ("stated", "名单所列的省/市栏"),
-    "name": ("inferred", "医院名称中的地名"),
-    "institution_seat": ("inferred", "所属院校的所在城市（geodata/data/institution_seats.tsv）"),
+CITY_SOURCE_BY_PLACE_SOURCE: dict[str, str] = {
+    "list": "名单所列的省/市栏",
+    "name": "医院名称中的地名",
+    "institution_seat": "所属院校的所在城市（geodata/data/institution_seats.tsv）",
 }
 # Facility types that do not admit patients: an inpatient service needs a hospital.
 NOT_INPATIENT_TYPES = frozenset({"门诊部", "诊所", "体检机构"})
@@ -109,12 +108,10 @@ def facts_of(row: dict[str, Any], chosen: dict[str, dict[str, Any]] | None = Non
 
     out: dict[str, Fact] = {}
     city = row.get("city_adcode")
-    if "city" in chosen and chosen["city"].get("value") == city:
-        c = chosen["city"]
-        out["city"] = Fact("city", city, _klass(c.get("class")), c.get("source"), c.get("evidence"), row.get("city"))
-    elif city:
-        klass, source = CITY_CLASS_BY_PLACE_SOURCE.get(row.get("place_source") or "", (None, None))
-        out["city"] = Fact("city", city, klass, source, None, row.get("city"))
+    if city:
+        place_source = CITY_SOURCE_BY_PLACE_SOURCE.get(row.get("place_source") or "")
+        out["city"] = Fact("city", city, _klass(row.get("city_class")), src("city", None) or place_source,
+                           ev("city"), row.get("city"))
     adcode = row.get("adcode")
     district = adcode if adcode and row.get("district") and adcode != city and adcode[4:] != "00" else None
     out["district"] = Fact("district", district, _klass(row.get("district_class")),

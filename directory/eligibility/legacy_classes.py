@@ -2,8 +2,9 @@
 
 The facts stage writes `grade_class` and `district_class` with the values it chooses. Where a value is
 present and its class still NULL (a registry built without that stage), this gives it the class
-DESIGN.md assigns: a grade printed in a list's grade cell is 'stated'; a district read from the list's
-cells is 'stated', one read from a place written in the name is 'inferred'. It never overwrites a class.
+DESIGN.md assigns: a grade printed in a list's grade cell is 'stated'; a city or district read from the
+list's cells is 'stated', one read from a place written in the name (or an institution's seat) is
+'inferred'. It never overwrites a class.
 """
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import sqlite3
 
 
 def classify_existing_facts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Fill NULL classes of grade and district values that carry their source; return counts filled."""
+    """Fill NULL classes of city, grade and district values that carry their source; return counts filled."""
+    city = conn.execute(
+        "update hospitals set city_class = case place_source when 'list' then 'stated' else 'inferred' end "
+        "where city_adcode is not null and city_class is null "
+        "and place_source in ('list', 'name', 'institution_seat')").rowcount
     grade = conn.execute(
         "update hospitals set grade_class = 'stated' "
         "where grade is not null and grade_class is null and grade_source like 'list %'").rowcount
@@ -23,4 +28,4 @@ def classify_existing_facts(conn: sqlite3.Connection) -> dict[str, int]:
         "  else '医院名称中的地名' end) "
         "where district is not null and district_class is null "
         "and place_source in ('list', 'name')").rowcount
-    return {"grade": grade, "district": district}
+    return {"city": city, "grade": grade, "district": district}
