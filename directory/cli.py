@@ -62,17 +62,23 @@ def report(db: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("name")
-@click.option("--city", default=None, help="City the hospital is in (any form: 北京, 北京市, 110100); narrows the match.")
+@click.option("--city", default=None, help="City the hospital is in (any form: 北京, 北京市, 110100); short names "
+              "(华西, 浙大二院) are only decided within a city.")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Registry file to match against.")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50), help="How many candidates to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> None:
-    """Best canonical hospital for NAME, with score, reasons and runner-up candidates."""
+    """The hospital meant by NAME as people say or write it (华西, 北医三院, 北京协合医院, 華西醫院).
+
+    Prints one of three answers: the hospital (匹配), several equally good hospitals (有歧义 — say which,
+    e.g. with --city), or no confident match (未确定), each with score, method and reasons.
+    """
     import os
 
     from directory.lookup import index_for, resolve_name
     from directory.report import ReportError, _connect
+    from directory.text_fold import fold_text
 
     try:
         _connect(Path(db)).close()
@@ -82,6 +88,7 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
     if city:
         from geodata.places import resolve_city_query
 
+        city = fold_text(city).strip()
         place = resolve_city_query(city)
         city_adcode = place.city_adcode
         if place.status not in ("exact", "alias") or not city_adcode:
@@ -95,13 +102,15 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
     best = result["best"]
     if best:
         click.echo(f"{best['name']}  [{best['id']}]  {best['province'] or ''} {best['city'] or ''}  "
-                   f"score {best['score']}  ({'; '.join(best['reasons'])})")
+                   f"匹配 {best['score']}（{best['method']}；{'；'.join(best['reasons'])}）")
+    elif result["status"] == "ambiguous":
+        click.echo(f"有歧义：{result['message']}")
     else:
-        click.echo(f"No confident match for {name!r} (threshold {result['threshold']}).")
+        click.echo(f"未确定：{result['message']}（可信阈值 {result['threshold']}）")
     if result["candidates"]:
-        click.echo("Candidates:")
+        click.echo("候选：")
         for c in result["candidates"]:
-            click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}")
+            click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}  {c['method']}")
 
 
 @cli.command()
@@ -203,7 +212,10 @@ def _lookup_failed(query: str, exc) -> click.ClickException:
 
 def _service_and_grade(ctx, service: str, insurer: str | None, min_grade: str | None):
     from directory.eligibility import LookupFailed, find_service, parse_min_grade
+    from directory.text_fold import fold_text
 
+    service = fold_text(service).strip()
+    insurer = fold_text(insurer).strip() if insurer else None
     try:
         s = find_service(ctx.services, service, insurer)
     except LookupFailed as exc:
@@ -222,11 +234,13 @@ _SERVICE_HELP = "Service: id (002-medical-advance), name or alias (医疗垫付,
 @click.argument("hospital")
 @click.option("--service", required=True, help=_SERVICE_HELP)
 @click.option("--insurer", default=None, help="Narrows --service to one insurer (众安, 中宏, 平安 …).")
+@click.option("--city", default=None, help="The hospital's city (any form); short names (华西, 浙大二院) are only "
+              "decided within a city.")
 @click.option("--min-grade", default=None, help="Also require this grade (二级, 三级, 三级甲等 …).")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Registry file to read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (as the API returns it).")
-def eligibility(hospital: str, service: str, insurer: str | None, min_grade: str | None, db: str,
+def eligibility(hospital: str, service: str, insurer: str | None, city: str | None, min_grade: str | None, db: str,
                 as_json: bool) -> None:
     """May HOSPITAL (id or name) be used for a service: 符合条件 / 可能符合 / 不符合 / 待核实, rule by rule
     with each fact's class (stated / inferred) and evidence. Output in Chinese."""
@@ -234,25 +248,39 @@ def eligibility(hospital: str, service: str, insurer: str | None, min_grade: str
 
     from directory.eligibility import (
         EligibilityContext,
+        LookupFailed,
         RequestedGrade,
         decide,
+        find_place,
         hospital_brief,
         subject,
         verdict_answer,
     )
     from directory.eligibility.text import verdict_text
     from directory.lookup import index_for, resolve_name
+    from directory.text_fold import fold_text
 
+    hospital = fold_text(hospital).strip()
     conn = _open_registry(db)
     try:
         ctx = EligibilityContext.load(conn)
         s, need = _service_and_grade(ctx, service, insurer, min_grade)
         sub = subject(conn, s, hospital)
         if sub is None:
-            best = resolve_name(index_for(str(Path(db).resolve()), os.path.getmtime(db)), hospital, limit=5)["best"]
-            if not best:
-                raise click.ClickException(f"找不到医院“{hospital}”：请给出医院 id 或更完整的名称")
-            sub = subject(conn, s, best["id"])
+            city_adcode = None
+            if city:
+                try:
+                    city_adcode = find_place(ctx.regions, fold_text(city).strip()).city_adcode
+                except LookupFailed as exc:
+                    raise _lookup_failed(city, exc) from exc
+            index = index_for(str(Path(db).resolve()), os.path.getmtime(db))
+            found = resolve_name(index, hospital, city_adcode=city_adcode,
+                                 city_name=ctx.regions.name_of(city_adcode), limit=5)
+            if found["status"] == "ambiguous":
+                raise click.ClickException(f"“{hospital}”有歧义：{found['message']}")
+            if not found["best"]:
+                raise click.ClickException(f"找不到医院“{hospital}”：{found['message']}")
+            sub = subject(conn, s, found["best"]["id"])
         v = decide(ctx, s, sub, [RequestedGrade(s, need)] if need else None)
         answer = {"hospital": hospital_brief(sub.hospital.row), "service": s.full(), **verdict_answer(v),
                   "notes": [n.say() for n in s.incomplete]}
@@ -288,6 +316,7 @@ def nearest(service: str, city: str, insurer: str | None, lat: float | None, lon
     )
     from directory.eligibility import nearest as answer_nearest
     from directory.eligibility.text import nearest_text
+    from directory.text_fold import fold_text
 
     if (lat is None) != (lon is None):
         raise click.UsageError("--lat 和 --lon 要一起给出")
@@ -296,7 +325,7 @@ def nearest(service: str, city: str, insurer: str | None, lat: float | None, lon
         ctx = EligibilityContext.load(conn)
         s, need = _service_and_grade(ctx, service, insurer, min_grade)
         try:
-            place = find_place(ctx.regions, city)
+            place = find_place(ctx.regions, fold_text(city).strip())
         except LookupFailed as exc:
             raise _lookup_failed(city, exc) from exc
         idx = ServiceIndex.build(conn, ctx, s, [RequestedGrade(s, need)] if need else None)

@@ -59,6 +59,7 @@ def test_nearest_command_answers_in_chinese(registry):
     (["nearest", "--service", "重疾绿通", "--city", "火星城"], ["找不到这个地点"]),
     (["nearest", "--service", "重疾绿通", "--city", "朝阳区"], ["有多个同名地点", "110105"]),
     (["eligibility", "绝对不存在的某某医院", "--service", "000-mdt"], ["找不到医院"]),
+    (["eligibility", "协和", "--service", "重疾绿通", "--insurer", "众安"], ["有歧义", "北京协和医院", "城市"]),
     (["eligibility", "北京协和医院", "--service", "000-mdt", "--min-grade", "特级"], ["min_grade"]),
 ])
 def test_cli_errors_say_what_is_wrong(registry, args, words):
@@ -70,3 +71,10 @@ def test_cli_names_a_missing_registry(tmp_path):
     result = CliRunner().invoke(cli, ["nearest", "--service", "重疾绿通", "--city", "温州", "--db",
                                       str(tmp_path / "nope.db")])
     assert result.exit_code != 0 and "无法打开登记册" in result.output and "nope.db" in result.output
+
+
+def test_eligibility_command_takes_a_city_for_short_names_and_folds_text(registry):
+    result = CliRunner().invoke(cli, ["eligibility", "协和", "--city", "武汉", "--service", "重疾綠通", "--insurer",
+                                      "眾安", "--db", str(registry)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("华中科技大学同济医学院附属协和医院（湖北省 武汉市）— 重疾绿通")

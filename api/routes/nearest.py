@@ -41,7 +41,9 @@ def nearest_():
 def eligibility():
     cat = catalog()
     s = resolve_service()
-    h, matched = find_hospital(params.text("hospital", required=True))
+    city_q = params.text("city", max_len=100)
+    city_adcode = cat.resolve_city(city_q).city_adcode if city_q else None
+    h, matched = find_hospital(params.text("hospital", required=True), city_adcode)
     need = min_grade()
     conn = db()
     v = decide(cat.eligibility, s, subject(conn, s, h["id"]), [RequestedGrade(s, need)] if need else None)
