@@ -35,6 +35,7 @@ class Regions:
     def __init__(self, rows: dict[str, dict[str, Any]]) -> None:
         self.rows = rows
         self._has_children = {r["parent_adcode"] for r in rows.values() if r.get("parent_adcode")}
+        self._all_districts: dict[str | None, bool] = {}
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Regions:
@@ -64,6 +65,14 @@ class Regions:
     def has_subdivisions(self, adcode: str | None) -> bool:
         """False for a city-level unit without districts or counties (东莞, 中山, 仙桃)."""
         return (adcode or "") in self._has_children
+
+    def all_city_proper(self, city: str | None) -> bool:
+        """True when every county-level unit of the city is a 市辖区 (北京, 上海, 广州, 深圳 …) or it has none
+        (东莞): anywhere in the city is then in its city proper."""
+        if city not in self._all_districts:
+            kids = [a for a, r in self.rows.items() if r["parent_adcode"] == city and r["level"] == "district"]
+            self._all_districts[city] = all(self.kind(a) == "district" for a in kids)
+        return self._all_districts[city]
 
     def brief(self, adcode: str | None) -> dict[str, Any] | None:
         r = self.rows.get(adcode or "")

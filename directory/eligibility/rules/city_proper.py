@@ -1,5 +1,6 @@
 """City proper only (仅覆盖市区范围): the hospital must be in a 市辖区 of its city, not in a county or a
-county-level city — unless the coverage table names that county-level unit itself."""
+county-level city — unless the coverage table names that county-level unit itself. Where every county-level
+unit of the city is a 市辖区 (北京, 上海, 广州, 深圳 …) or it has none (东莞), the city alone decides."""
 from __future__ import annotations
 
 from directory.eligibility.places import KIND_LABELS
@@ -19,7 +20,9 @@ class CityProperOnly(Rule):
         city, dist = h.fact("city"), h.fact("district")
         city_name = regions.name_of(city.value) or "所在城市"
         if city.known and not regions.has_subdivisions(city.value):
-            return self.result("pass", [city], f"{city_name}不设区县，全市都是市区")
+            return self.result("pass", [city], f"{city_name}{with_class(city)}不设区县，全市都是市区")
+        if city.known and not dist.known and regions.all_city_proper(city.value):
+            return self.result("pass", [city], f"位于{city_name}{with_class(city)}，其所辖区县都是市辖区")
         if not dist.known:
             return self.result("unknown", [dist], f"不知道医院在{city_name}的哪个区县，{s.name}只覆盖市辖区，"
                                "不含县和县级市")
