@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Subject:
-    """The hospital being judged for one service, with the service's listing rows that name it."""
+    """The hospital being judged for one service, with the service's listing rows that name it (each with
+    file, line, the name as printed and the row's `note`, for rules that read per-row restrictions)."""
 
     hospital: Hospital
     listings: list[dict[str, Any]] = field(default_factory=list)
