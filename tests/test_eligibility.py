@@ -179,6 +179,14 @@ def test_a_grade_the_caller_asks_for(registry, tmp_path):
     assert judge(db, ADVANCE, ZJU1, need="二级").verdict == "eligible"
 
 
+def test_a_lower_bound_grade_meets_only_what_it_bounds(registry, tmp_path):
+    # "二级及以上" is what a service statement covering a whole list says: enough for 二级, open for 三级
+    db = copy_with_facts(registry, tmp_path, {ZJU1: {**ALL_GOOD, **fact_columns(grade="二级及以上")}})
+    assert judge(db, ADVANCE, ZJU1).verdict == "eligible"
+    v = judge(db, ADVANCE, ZJU1, need="三级")
+    assert v.verdict == "unknown" and v.results[-1].say == "等级只知道是二级及以上，查询要求三级及以上"
+
+
 def test_an_incomplete_table_leaves_unlisted_cities_open(registry):
     v = judge(registry, CANCER, "北京协和医院")  # 北京 fell out of the table with the A–H rows
     assert v.verdict == "unknown" and "不完整" in v.say and "是否在覆盖范围" in v.as_dict()["to_check"]

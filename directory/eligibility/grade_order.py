@@ -45,10 +45,13 @@ def parse_min_grade(text: str) -> GradeRequirement:
 
 
 def meets(grade: str | None, need: GradeRequirement) -> bool | None:
-    """True / False, or None when the grade does not say enough (unknown, or 三级 without 甲乙丙 for 三级甲等)."""
+    """True / False, or None when the grade does not say enough: unknown; 三级 without 甲乙丙 for a 三级甲等
+    minimum; a lower bound (二级及以上, as a service statement covering a whole list puts it) below the need."""
     level, klass = grade_parts(grade)
     if level is None:
         return None
+    if grade and grade.endswith("以上"):
+        return True if (level, 0) >= (need.level, need.klass) else None
     if level != need.level:
         return level > need.level
     if not need.klass:

@@ -26,6 +26,8 @@ class MinimumGrade(Rule):
         if not g.known:
             return self.result("unknown", [g], f"医院等级未知，{self.who()}{label}及以上")
         ok = meets(g.value, self.need)
+        if ok is None and str(g.value).endswith("以上"):
+            return self.result("unknown", [g], f"等级只知道是{g.value}，{self.who()}{label}及以上")
         if ok is None:
             return self.result("unknown", [g], f"等级{g.value}未注明甲、乙、丙等，{self.who()}{label}及以上")
         if ok:
