@@ -113,10 +113,8 @@ def test_medical_advance_in_lhasa_is_not_covered(api):
         elif ownership["class"] == "inferred":
             assert r["verdict"] in ("likely", "unknown") and ("公立或民营" in r["inferred"] or r["verdict"] == "unknown")
         assert r["evidence"] and r["evidence"][0]["source_file"] == GREEN_002 and r["evidence"][0]["line"] in (1017, 1018, 1019)
-    for group in ({"eligible", "likely"}, {"unknown"}):  # usable hospitals first, each group nearest first
-        d = [r["distance_km"] for r in results if r["verdict"] in group]
-        assert d == sorted(d)
-    assert all(r["distance_km"] > 500 for r in results)
+    d = [r["distance_km"] for r in results]  # elsewhere: nearest first, whatever the verdict
+    assert d == sorted(d) and d[0] > 500
 
 
 def test_medical_advance_city_proper_rule(api):
@@ -148,10 +146,8 @@ def test_nearest_min_grade(api):
     body = ok(api, "/api/v1/nearest", service="002-green-channel", city="北京", min_grade="三级", limit=100)
     assert body["query"]["min_grade"] == "三级"
     for r in body["results"]:
-        if r["grade"]:
-            assert r["grade"].startswith("三级")
-        else:
-            assert r["verdict"] == "unknown" and "医院等级" in r["to_check"]
+        if not r["grade"] or not r["grade"].startswith("三级"):  # unknown, or a lower bound such as 二级及以上
+            assert r["verdict"] == "unknown" and "医院等级" in r["to_check"], r
 
 
 def test_nearest_accepts_adcode_and_service_id(api):

@@ -51,7 +51,7 @@ def test_nearest_command_answers_in_chinese(registry):
     result = CliRunner().invoke(cli, ["nearest", "--service", "重疾绿通", "--insurer", "众安", "--city", "海淀区",
                                       "--limit", "2", "--db", str(registry)])
     assert result.exit_code == 0, result.output
-    assert "来电者位置按海淀区的中心点估算" in result.output and "两端都是中心点" in result.output
+    assert "来电者位置按海淀区的中心点估算" in result.output and "距离说明：" in result.output
 
 
 @pytest.mark.parametrize("args, words", [

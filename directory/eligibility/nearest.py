@@ -2,10 +2,10 @@
 precise they are.
 
 A ServiceIndex holds, per service, every hospital whose verdict is not `not_eligible` (built once per
-registry, with its verdict and answer precomputed), so a query is a few array operations. Order:
-usable hospitals (eligible, likely) before those to check (unknown); then distance as shown (km, rounded
-to 1 km when either end is a centroid); ties by grade, then prominence (how many lists name the
-hospital), then id — never by the name's code points.
+registry, with its verdict and answer precomputed), so a query is a few array operations. Order in the
+place: usable hospitals (eligible, likely) before those to check (unknown), then distance as shown (km,
+rounded to 1 km when either end is a centroid); elsewhere: distance first. Ties by grade, then
+prominence (how many lists name the hospital), then id — never by the name's code points.
 """
 from __future__ import annotations
 
@@ -141,9 +141,11 @@ def _distance_note(regions: Regions, origin: Origin, h: dict[str, Any], precisio
             "不是实际路程")
 
 
-def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: Origin | None,
-            want: int | None = None) -> list[tuple[int, float | None, str | None]]:
-    """(item, distance as shown, precision) in answer order; only the first `want` when given."""
+def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: Origin | None, want: int | None = None,
+            usable_first: bool = True) -> list[tuple[int, float | None, str | None]]:
+    """(item, distance as shown, precision) in answer order; only the first `want` when given. Inside the
+    place, usable hospitals come first; elsewhere (`usable_first=False`) distance comes first, so that a
+    caller is not sent across the country to a 'likely' hospital past nearer ones still to check."""
     if len(positions) == 0:
         return []
     if origin is None:
@@ -155,8 +157,9 @@ def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: Origin | None,
         shown = np.where(exact, np.round(km, 2), np.round(km, 0))
         precision = np.array([_precision(origin, bool(e)) for e in idx.exact[positions]], dtype=object)
     key_distance = np.where(np.isnan(shown), np.inf, shown)
-    order = np.lexsort((idx.id_rank[positions], -idx.prominence[positions], -idx.grade[positions], key_distance,
-                        idx.group[positions]))
+    keys = [idx.id_rank[positions], -idx.prominence[positions], -idx.grade[positions]]
+    keys += [idx.group[positions], key_distance] if not usable_first else [key_distance, idx.group[positions]]
+    order = np.lexsort(keys)
     if want is not None:
         order = order[:want]
     return [(int(positions[k]), None if np.isnan(shown[k]) else float(shown[k]),
@@ -191,7 +194,7 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
         if place.county_level and coverage is None and len(chosen) < limit:
             # A county asked by name is answered for itself; a list's hospitals nearby (in its city) follow.
             others = np.setdiff1d(np.arange(len(idx.items)), idx.positions(place), assume_unique=True)
-            more = _ranked(idx, others, origin, limit - len(chosen))
+            more = _ranked(idx, others, origin, limit - len(chosen), usable_first=False)
             if more:
                 chosen = chosen + more
                 message += f"另列出附近其他地方的 {len(more)} 家。"
@@ -202,7 +205,7 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
     else:
         everywhere = np.arange(len(idx.items))
         others = np.setdiff1d(everywhere, idx.positions(place), assume_unique=True)
-        chosen = _ranked(idx, others, origin, limit)
+        chosen = _ranked(idx, others, origin, limit, usable_first=False)
         head = coverage["say"] if coverage else f"{p_name}没有{s.name}名单上的医院"
         if chosen:
             where: list[str] = []
