@@ -188,6 +188,7 @@ def test_a_lower_bound_grade_meets_only_what_it_bounds(registry, tmp_path):
     assert judge(db, ADVANCE, ZJU1).verdict == "eligible"
     v = judge(db, ADVANCE, ZJU1, need="三级")
     assert v.verdict == "unknown" and v.results[-1].say == "等级只知道是二级及以上，查询要求三级及以上"
+    assert v.as_dict()["to_check"] == ["医院等级"]  # known, but not enough: still what to check
 
 
 def test_an_incomplete_table_leaves_unlisted_cities_open(registry):

@@ -47,8 +47,9 @@ class Verdict:
 
     @cached_property
     def to_check(self) -> list[Fact]:
-        """Facts without evidence that keep the verdict open."""
-        return [f for r in self.open for f in r.missing]
+        """Facts that keep the verdict open: those without evidence, or — where a rule has evidence that does
+        not say enough (a grade known only as 二级及以上 against a 三级 minimum) — the facts it has."""
+        return [f for r in self.open for f in (r.missing or r.facts)]
 
     @cached_property
     def reasons(self) -> list[str]:
