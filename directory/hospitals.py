@@ -1,16 +1,19 @@
 """Turn parsed listings into canonical hospital rows, eligibility, aliases and the review queue."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from functools import cache
 
+from directory.context import complete_name, correct_place_typo
+from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.names import normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
+from directory.names import current_name, normalize_cached, to_json
+from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
 
 
 @cache
@@ -38,14 +41,14 @@ def _regions():
 
 def region_rows() -> list[dict]:
     """The `regions` table: every division with its WGS-84 centroid and city tier."""
-    from geodata.tiers import tier_for
+    from geodata.tiers import tier_for, tier_source
 
     rows = []
     for r in _regions().values():
         tier = tier_for(r.adcode) if r.level == "city" else None
         rows.append({"adcode": r.adcode, "name": r.name, "level": r.level, "parent_adcode": r.parent_adcode,
                      "lat": r.lat, "lon": r.lon, "coord_source": r.coord_source, "tier": tier,
-                     "tier_source": "第一财经·新一线城市研究所《城市商业魅力排行榜》2024 (geodata/data/city_tiers.tsv)" if tier else None})
+                     "tier_source": tier_source() if tier else None})
     return rows
 
 
@@ -56,20 +59,30 @@ def _name(adcode: str | None) -> str | None:
     return r.name if r else None
 
 
-def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
-    """The best-supported place of a cluster and a note on disagreement."""
-    strength = {"name": 3, "list": 2, "institution_seat": 1, "list_province": 0, "none": -1}
-    with_city = [p for p in places if p.city]
-    if not with_city:
-        prov = [p for p in places if p.province]
-        return (prov[0] if prov else None), ""
-    counts = Counter(p.city for p in with_city)
-    best_city = max(counts, key=lambda c: (max(strength[p.source] for p in with_city if p.city == c), counts[c]))
-    chosen = max((p for p in with_city if p.city == best_city), key=lambda p: (strength[p.source], p.district or ""))
-    conflict = ""
-    if len(counts) > 1:
-        conflict = "listings disagree on the city: " + ", ".join(f"{c} ({n})" for c, n in counts.most_common())
-    return chosen, conflict
+def _locate(cell: tuple, norm) -> ListingPlace:
+    """locate_listing, and when the name writes a district without its suffix after its city
+    (宁波市鄞州人民医院, 深圳市宝安中医院), the district the normalized name read there."""
+    place = locate_listing(*cell)
+    if place.city and not place.district and norm.places and norm.places[-1].endswith(("区", "县", "旗")):
+        from geodata.name_places import place_from_name
+
+        again = place_from_name("".join(norm.places) + norm.core)
+        if again.city_adcode == place.city and again.district_adcode:
+            return dataclasses.replace(place, district=again.district_adcode,
+                                       reason=f"{place.reason}; district {norm.places[-1]} read from the name")
+    return place
+
+
+def _with_county(place: ListingPlace, province: str | None, county: str) -> ListingPlace:
+    """A list's county cell narrows a placed row to its district when it names one inside the city."""
+    from dataclasses import replace
+
+    from directory.locate import resolve_listed
+
+    m = resolve_listed(province, county)
+    if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
+        return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
+    return place
 
 
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
@@ -79,6 +92,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     # Lists repeat the same names and cells many times: normalize and locate each distinct one once.
     norm_of: dict[str, object] = {}
     place_of: dict[tuple, ListingPlace] = {}
+    evidence_of: dict[int, list] = {}
     for li in listings:
         country = country_of(li)
         # Overseas names carry their city and country in brackets ((London, England)): not aliases.
@@ -87,26 +101,53 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         if norm is None:
             norm = norm_of[raw] = normalize_cached(raw)
         if country == "中国":
-            cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
+            fixed = correct_place_typo(norm.clean, (li.get("raw_city"), li.get("raw_county")))
+            if fixed != norm.clean:
+                norm = normalize_cached(fixed)
+            # Placed by its current name (苏州市吴江区第一人民医院 is now 苏州市第九人民医院, no longer a district's).
+            cell = (current_name(norm.clean)[0], li.get("raw_province"), li.get("raw_city"))
             place = place_of.get(cell)
             if place is None:
-                place = place_of[cell] = locate_listing(*cell)
+                place = place_of[cell] = _locate(cell, norm)
+            # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
+            cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
+            full = complete_name(norm.clean, place.province, place.city, place.district, cells)
+            if full != norm.clean:
+                norm = normalize_cached(full)
+            # The district a row is compared by is the one its name or city cell states; a county cell
+            # only says where the site stands (四川省人民医院 in 青羊区 is still the province's hospital).
+            compare_district = place.district
+            if place.city and not place.district and li.get("raw_county"):
+                place = _with_county(place, li.get("raw_province"), li["raw_county"])
+                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
+                district_name = _name(place.district) or ""
+                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
+                    norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
+            compare_district = None
         places[li["id"]] = place
+        if country == "中国":
+            evidence_of[li["id"]] = listing_evidence(li, norm.clean, origin_of[li["source_file"]], place)
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
-        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, place.district))
+        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
     parents = campus_parent(res.clusters)
     by_id = {li["id"]: li for li in listings}
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
+    # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
+    # is decided with the other facts (directory/facts/district.py).
+    place_evidence: dict[str, list] = {}
+    place_facts: dict[str, tuple] = {}
     for cid, members in enumerate(res.clusters):
         hid = cluster_ids[cid]
-        place, conflict = _vote([places[r.listing_id] for r in members])
+        place_evidence[hid] = [e for r in members for e in evidence_of.get(r.listing_id, ())]
+        decision = decide_city(hid, place_evidence[hid])
+        place_facts[hid] = decision.facts
         grades = Counter()
         grade_src: dict[str, str] = {}
         for r in members:
@@ -116,14 +157,14 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
                 grade_src.setdefault(g, f"{by_id[r.listing_id]['source_file']}:{by_id[r.listing_id]['line']}")
         grade = grades.most_common(1)[0][0] if grades else None
         country = members[0].country
-        adcode = place.district or place.city or place.province if place else None
+        name, name_source = canonical_name_with_source(members)
+        prov, city = decision.province, decision.city
         hospitals.append({
-            "id": hid, "name": canonical_name(members), "country": country,
-            "province": _name(place.province) if place else None, "city": _name(place.city) if place else None,
-            "district": _name(place.district) if place else None, "adcode": adcode,
-            "province_adcode": place.province if place else None, "city_adcode": place.city if place else None,
-            "place_source": place.source if place else ("overseas" if country != "中国" else "none"),
-            "place_conflict": conflict or (place.conflict if place else "") or None,
+            "id": hid, "name": name, "name_source": name_source, "country": country,
+            "province": _name(prov), "city": _name(city), "district": None, "adcode": city or prov,
+            "province_adcode": prov, "city_adcode": city,
+            "place_source": decision.place_source if country == "中国" else "overseas",
+            "place_conflict": decision.conflict or None,
             "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
             "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
             "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
@@ -152,27 +193,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         "eligibility": [{"service_id": s, "hospital_id": h} for s, h in eligibility],
         "aliases": [{"hospital_id": h, "alias": a, "source": s} for h, a, s in sorted(aliases)],
         "review_queue": [r for r in review if r["hospital_a"] != r["hospital_b"]],
+        "place_evidence": place_evidence,
+        "place_facts": place_facts,
     }
-
-
-def attach_coordinates(hospitals: list[dict], exact: dict | None = None) -> None:
-    """A cited exact point (geocode cache) if there is one, else the district centroid where the
-    district is known, else the city's; geo_precision says which."""
-    regions = _regions()
-    exact = exact or {}
-    for h in hospitals:
-        point = exact.get((h["name"], h.get("city_adcode") or ""))
-        if point:
-            h.update(lat=point.lat, lon=point.lon, geo_precision="exact", geo_source=point.source)
-            continue
-        for level, code in (("district", h.get("district") and h["adcode"]), ("city", h.get("city_adcode"))):
-            r = regions.get(code) if code else None
-            if r and r.lat is not None:
-                h.update(lat=r.lat, lon=r.lon, geo_precision=level,
-                         geo_source=f"centroid of {r.name} ({r.adcode}): {r.coord_source}")
-                break
-        else:
-            h.update(lat=None, lon=None, geo_precision=None, geo_source=None)
 
 
 def place_stats(listings: list[dict], hospitals: list[dict]) -> dict[str, str]:

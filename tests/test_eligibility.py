@@ -165,13 +165,34 @@ def test_a_county_campus_is_outside_the_city_proper(registry, tmp_path):
 def test_a_city_whose_units_are_all_districts_is_city_proper_throughout(registry, tmp_path):
     # every county-level unit of 北京 is a 市辖区: with no district known the city alone decides; 杭州 has
     # counties (淳安县, 桐庐县), so there the district is needed
-    unknown = {"district": None, "district_class": None, "district_source": None}
+    unknown = {"district": None, "district_class": None, "district_source": None, "city_proper": None,
+               "city_proper_class": None, "city_proper_source": None}
     db = copy_with_facts(registry, tmp_path, {"北京协和医院": unknown, ZJU1: unknown})
     by_rule = {r.rule: r for r in judge(db, ADVANCE, "北京协和医院").results}
     assert by_rule["city_proper"].outcome == "pass" and [f.name for f in by_rule["city_proper"].facts] == ["city"]
     assert "都是市辖区" in by_rule["city_proper"].say
     by_rule = {r.rule: r for r in judge(db, ADVANCE, ZJU1).results}
     assert by_rule["city_proper"].outcome == "unknown" and by_rule["city_proper"].facts[0].name == "district"
+
+
+def test_the_facts_stage_city_proper_fact_decides_where_the_district_is_unknown(registry, tmp_path):
+    base = {**ALL_GOOD, "district": None, "district_class": None, "district_source": None}
+    inside = {**base, "city_proper": 1, "city_proper_class": "inferred",
+              "city_proper_source": "rule point-in-city-districts: exact point inside 杭州's 区 polygons"}
+    db = copy_with_facts(registry, tmp_path, {ZJU1: inside})
+    v = judge(db, ADVANCE, ZJU1)
+    assert v.verdict == "likely" and v.as_dict()["inferred"] == ["是否在市辖区"]
+    (rule,) = [r for r in v.results if r.rule == "city_proper"]
+    assert rule.outcome == "pass" and rule.facts[0].name == "city_proper" and "市辖区内" in rule.say
+    outside = {**base, "city_proper": 0, "city_proper_class": "stated", "city_proper_source": "test fixture"}
+    (tmp_path / "b").mkdir()
+    v = judge(copy_with_facts(registry, tmp_path / "b", {ZJU1: outside}), ADVANCE, ZJU1)
+    assert v.verdict == "not_eligible" and "不在市辖区" in v.say
+    # a stated district beats an inferred city_proper fact
+    both = {**inside, **fact_columns(district=CHUN_AN)}
+    (tmp_path / "c").mkdir()
+    v = judge(copy_with_facts(registry, tmp_path / "c", {ZJU1: both}), ADVANCE, ZJU1)
+    assert v.verdict == "not_eligible" and "淳安县" in v.say
 
 
 def test_a_grade_the_caller_asks_for(registry, tmp_path):
@@ -268,6 +289,9 @@ CONTRADICTIONS = {
         "s.city_proper_only = 1 and h.district_class = 'stated' and r.level = 'district' "
         "and (r.name like '%县' or r.name like '%旗' or r.name like '%市') "
         "and not exists (select 1 from coverage c where c.service_id = s.id and c.adcode = h.adcode)",
+    "stated outside the city proper for a city-proper service":
+        "s.city_proper_only = 1 and h.city_proper_class = 'stated' and h.city_proper = 0 "
+        "and not exists (select 1 from coverage c where c.service_id = s.id and c.adcode = h.adcode)",
     "grade below the minimum":
         "s.min_grade = '二级' and h.grade_class = 'stated' and h.grade like '一级%'",
     "outpatient facility for an inpatient service":
@@ -292,7 +316,7 @@ def test_no_usable_verdict_contradicts_a_stated_fact(whole, what):
     assert not bad, (what, [tuple(b) for b in bad])
 
 
-CLASS_COLUMNS = {"city": "city_class", "district": "district_class", "grade": "grade_class", "ownership": "ownership_class",
+CLASS_COLUMNS = {"city": "city_class", "district": "district_class", "city_proper": "city_proper_class", "grade": "grade_class", "ownership": "ownership_class",
                  "facility_type": "facility_type_class", "inpatient": "inpatient_class"}
 
 

@@ -5,6 +5,8 @@ The facts stage writes them into `hospitals` (value, `*_class`, `*_source` colum
 `evidence` is quoted here). The class is 'stated' or 'inferred'; NULL means unknown, and a value
 without a class is treated as unknown — a fact is never used without evidence.
 
+`city_proper` (1 = in a 市辖区, 0 = in a county or county-level city) is the facts stage's answer to "is it
+in the city proper", known even where the district is not (an exact point inside the city's 区 polygons).
 The hospital's city is `city_adcode` with `city_class`; its source is the chosen `facts` row for 'city',
 else what `hospitals.place_source` says placed it (the list's cells, the name, an institution's seat).
 """
@@ -19,7 +21,8 @@ from directory.eligibility.vocabulary import CLASS_LABELS, FactClass, fact_label
 BASE_COLUMNS = ("id", "name", "province", "city", "district", "adcode", "province_adcode", "city_adcode", "lat",
                 "lon", "geo_precision", "geo_source", "grade", "grade_source", "parent_id", "campus", "country",
                 "listing_count", "place_source", "overseas_city")
-FACT_COLUMNS = ("city_class", "district_class", "district_source", "point_class", "grade_class", "ownership", "ownership_class",
+FACT_COLUMNS = ("city_class", "district_class", "district_source", "point_class", "city_proper", "city_proper_class",
+                "city_proper_source", "grade_class", "ownership", "ownership_class",
                 "ownership_source", "facility_type", "facility_type_class", "facility_type_source", "inpatient",
                 "inpatient_class", "inpatient_source")
 CLASSES = ("stated", "inferred")
@@ -116,6 +119,10 @@ def facts_of(row: dict[str, Any], chosen: dict[str, dict[str, Any]] | None = Non
     district = adcode if adcode and row.get("district") and adcode != city and adcode[4:] != "00" else None
     out["district"] = Fact("district", district, _klass(row.get("district_class")),
                            src("district", row.get("district_source")), ev("district"), row.get("district") if district else None)
+    proper = row.get("city_proper")
+    out["city_proper"] = Fact("city_proper", None if proper is None else int(proper),
+                              _klass(row.get("city_proper_class")), src("city_proper", row.get("city_proper_source")),
+                              ev("city_proper"), None if proper is None else ("在市辖区" if proper else "不在市辖区"))
     out["grade"] = Fact("grade", row.get("grade") or None, _klass(row.get("grade_class")),
                         src("grade", row.get("grade_source")), ev("grade"))
     out["ownership"] = Fact("ownership", row.get("ownership") or None, _klass(row.get("ownership_class")),
