@@ -97,7 +97,9 @@ def test_an_inferred_fact_makes_it_likely_and_is_named(registry, tmp_path):
     v = judge(db, ADVANCE, ZJU1)
     assert v.verdict == "likely" and v.label == "可能符合"
     assert [f.name for f in v.inferred] == ["ownership"]
-    assert "推断" in v.say and "公立或民营" in v.say and "大学附属医院" in v.say
+    assert "公立医院（推断）" in v.say and "公立或民营" in v.say
+    (public,) = [r for r in v.results if r.rule == "public_only"]
+    assert "大学附属医院" in public.facts[0].source  # the rule that inferred it is in the facts, not the sentence
     assert v.as_dict()["inferred"] == ["公立或民营"] and v.as_dict()["to_check"] == []
 
 

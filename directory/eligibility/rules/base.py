@@ -48,10 +48,9 @@ class RuleResult:
 
 
 def with_class(f: Fact) -> str:
-    """'（推断：source）' after an inferred fact, '' after a stated one — so an answer never shows a guess as fact."""
-    if f.known and f.klass == "inferred":
-        return f"（{CLASS_LABELS['inferred']}：{f.source}）" if f.source else f"（{CLASS_LABELS['inferred']}）"
-    return ""
+    """'（推断）' after an inferred fact, '' after a stated one — so a sentence never reads a guess as fact. The
+    rule that inferred it (source, evidence) is in the answer's facts_used, not in the sentence read out."""
+    return f"（{CLASS_LABELS['inferred']}）" if f.known and f.klass == "inferred" else ""
 
 
 class Rule:
