@@ -129,16 +129,16 @@ def test_a_value_without_a_class_is_unknown(registry, tmp_path):
 
 
 def test_medical_advance_in_hangzhou_for_zju1_on_the_real_build(registry):
-    # Decided by whatever facts the registry holds: the city is printed (list cell), the grade is printed
-    # (三级甲等, 肿瘤特药 list); ownership, district and facility type come from the facts stage.
+    # Decided by the facts the registry holds: the city is printed (list cell), the grade is printed (三级甲等,
+    # 肿瘤特药 list), the district comes from the 2020 fever-clinic list (上城区); ownership and the facility
+    # type are inferred from the name — so 'likely', naming those two.
     v = judge(registry, ADVANCE, ZJU1)
     by_rule = {r.rule: r for r in v.results}
-    assert by_rule["covered_area"].outcome == "pass" and by_rule["min_grade"].outcome == "pass"
-    assert by_rule["min_grade"].facts[0].klass == "stated"
-    if v.verdict == "unknown":  # before the facts stage: the answer says exactly what to check
-        assert set(v.as_dict()["to_check"]) <= {"所在区县", "公立或民营", "能否收治住院"}
-    else:
-        assert v.verdict in ("eligible", "likely")
+    assert all(r.outcome == "pass" for r in v.results)
+    assert by_rule["min_grade"].facts[0].klass == by_rule["covered_area"].facts[0].klass == "stated"
+    assert v.verdict in ("eligible", "likely") and v.as_dict()["to_check"] == []
+    if v.verdict == "likely":
+        assert set(v.as_dict()["inferred"]) <= {"所在区县", "是否在市辖区", "公立或民营", "能否收治住院"}
 
 
 def test_outpatient_department_fails_inpatient_services_only(registry, tmp_path):
@@ -149,8 +149,9 @@ def test_outpatient_department_fails_inpatient_services_only(registry, tmp_path)
         assert v.verdict == "not_eligible" and [r.rule for r in v.failing] == ["inpatient"], sid
         assert "门诊部" in v.say
     assert judge(db, NURSING, HUADONG_CLINIC).verdict == "eligible"  # 术后家庭护理 is not an inpatient service
-    # on the real build its type is not yet known: it is never offered as usable for an inpatient service
-    assert judge(registry, ADVANCE, HUADONG_CLINIC).verdict in ("unknown", "not_eligible")
+    # on the real build: a 门诊部 by its name (inferred), never offered for an inpatient service
+    v = judge(registry, ADVANCE, HUADONG_CLINIC)
+    assert v.verdict == "not_eligible" and [r.rule for r in v.failing] == ["inpatient"]
 
 
 def test_a_county_campus_is_outside_the_city_proper(registry, tmp_path):
@@ -161,7 +162,8 @@ def test_a_county_campus_is_outside_the_city_proper(registry, tmp_path):
     assert v.verdict == "not_eligible" and "绥德县" in v.say and "县" in v.failing[0].say
     assert "推断" in v.failing[0].say  # the failing fact says it is inferred
     assert judge(db, "002-green-channel", SUIDE_CAMPUS).verdict == "eligible"  # listed by name: the list decides
-    assert judge(registry, ADVANCE, SUIDE_CAMPUS).verdict in ("unknown", "not_eligible")
+    v = judge(registry, ADVANCE, SUIDE_CAMPUS)  # the real build reads 绥德 in the brackets too
+    assert v.verdict == "not_eligible" and "绥德县" in v.say
 
 
 def test_a_city_whose_units_are_all_districts_is_city_proper_throughout(registry, tmp_path):

@@ -50,11 +50,12 @@ def test_medical_advance_in_hangzhou_decides_for_zju1(facts_api, api):  # noqa: 
     near = ok(facts_api, "/api/v1/nearest", service="医疗垫付", city="杭州", limit=100)
     (zju1,) = [r for r in near["results"] if r["name"] == ZJU1]
     assert zju1["verdict"] == "likely" and near["results"][0]["verdict"] in ("eligible", "likely")
-    # on the registry as built: the answer names exactly what is missing, never passes it silently
+    # on the registry as built (its own facts): decided, and what is only inferred is named
     body = ok(api, "/api/v1/eligibility", hospital=ZJU1, service="医疗垫付")
-    assert body["verdict"] in ("eligible", "likely", "unknown")
-    if body["verdict"] == "unknown":
-        assert body["to_check"] and f"请核实{'、'.join(body['to_check'])}" in body["say"]
+    assert body["verdict"] in ("eligible", "likely") and body["to_check"] == []
+    assert body["verdict"] == "eligible" or (body["inferred"] and "推断" in body["say"])
+    near = ok(api, "/api/v1/nearest", service="医疗垫付", city="杭州", limit=100)
+    assert ZJU1 in names(near) and near["results"][0]["verdict"] in ("eligible", "likely")
 
 
 # ---- 中卫: covered, no hospital known -------------------------------------------------------------
@@ -114,8 +115,8 @@ def test_suide_campus_is_outside_the_city_proper(facts_api, api):  # noqa: F811
     body = ok(facts_api, "/api/v1/eligibility", hospital=SUIDE_CAMPUS, service="医疗垫付")
     assert body["verdict"] == "not_eligible" and "绥德县" in body["say"] and "只覆盖市辖区" in body["say"]
     assert SUIDE_CAMPUS not in names(ok(facts_api, "/api/v1/nearest", service="医疗垫付", city="榆林", limit=100))
-    assert ok(api, "/api/v1/eligibility", hospital=SUIDE_CAMPUS, service="医疗垫付")["verdict"] in (
-        "unknown", "not_eligible")
+    body = ok(api, "/api/v1/eligibility", hospital=SUIDE_CAMPUS, service="医疗垫付")
+    assert body["verdict"] == "not_eligible" and "绥德县" in body["say"]
 
 
 # ---- 北京 / 海淀: distances say how precise they are; ties by grade, then prominence ---------------
@@ -147,7 +148,9 @@ def test_beijing_haidian_distances_and_ties(api):  # noqa: F811
 
 # ---- a 门诊部 is not offered for an inpatient service ----------------------------------------------
 
-def test_outpatient_department_for_an_inpatient_service(facts_api):
+def test_outpatient_department_for_an_inpatient_service(facts_api, api):  # noqa: F811
+    real = ok(api, "/api/v1/eligibility", hospital=HUADONG_CLINIC, service="医疗垫付")
+    assert real["verdict"] == "not_eligible" and "门诊部" in real["say"]
     body = ok(facts_api, "/api/v1/eligibility", hospital=HUADONG_CLINIC, service="医疗垫付")
     assert body["verdict"] == "not_eligible" and "门诊部" in body["say"]
     (rule,) = [r for r in body["facts_used"] if r["rule"] == "inpatient"]

@@ -125,8 +125,10 @@ def facts_of(row: dict[str, Any], chosen: dict[str, dict[str, Any]] | None = Non
                               ev("city_proper"), None if proper is None else ("在市辖区" if proper else "不在市辖区"))
     out["grade"] = Fact("grade", row.get("grade") or None, _klass(row.get("grade_class")),
                         src("grade", row.get("grade_source")), ev("grade"))
-    out["ownership"] = Fact("ownership", row.get("ownership") or None, _klass(row.get("ownership_class")),
-                            src("ownership", row.get("ownership_source")), ev("ownership"))
+    owner = row.get("ownership") or None
+    out["ownership"] = Fact("ownership", owner, _klass(row.get("ownership_class")),
+                            src("ownership", row.get("ownership_source")), ev("ownership"),
+                            {"public": "公立", "private": "民营"}.get(owner or "", owner))
     out["facility_type"] = Fact("facility_type", row.get("facility_type") or None,
                                 _klass(row.get("facility_type_class")),
                                 src("facility_type", row.get("facility_type_source")), ev("facility_type"))

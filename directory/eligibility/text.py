@@ -12,7 +12,7 @@ _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 def _fact_line(f: dict[str, Any]) -> str:
     value = f["shown"] if f.get("shown") is not None else "未知"
     src = f"；来源：{f['source']}" if f.get("source") else ""
-    ev = f"；原文：{f['evidence']}" if f.get("evidence") else ""
+    ev = f"；原文：{f['evidence']}" if f.get("evidence") and f["evidence"] not in (f.get("source") or "") else ""
     return f"{f['label']}：{value}（{f['class_label']}{src}{ev}）"
 
 
