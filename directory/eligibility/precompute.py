@@ -10,8 +10,11 @@ from directory.eligibility.subjects import every_service_subjects
 from directory.eligibility.verdict import decide
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
+
+
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def verdict_rows(conn: sqlite3.Connection, ctx: EligibilityContext) -> list[tuple]:
