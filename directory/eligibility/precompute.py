@@ -9,7 +9,6 @@ from directory.eligibility.context import EligibilityContext
 from directory.eligibility.subjects import every_service_subjects
 from directory.eligibility.verdict import decide
 
-
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder: json.dumps makes one per call
 
 
