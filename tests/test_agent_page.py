@@ -13,16 +13,16 @@ import pytest
 import requests
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from api.pages.view import VERDICT_LABELS
+from api.pages import view
+from directory.eligibility.vocabulary import FACT_LABELS, VERDICT_LABELS
 from tests.browser import DESKTOP, PHONE, By, browser, missing_browser, wait_for, wait_text
 from tests.servers import api_server
 
 GREEN_002 = "002_e8b033acd9a55b94.txt"
 ZHONGAN_MANUAL = "众安健康服务介绍"  # the manual's title as the page shows it (whole title in the tooltip)
 XIEHE = "北京协和医院"
-# Labels a verdict may carry: the answer's own (directory.eligibility) or the page's (api/pages/view.py).
-LABELS = {"eligible": {"符合", "符合条件"}, "likely": {"可能符合"}, "not_eligible": {"不符合"},
-          "unknown": {"无法确定", "待核实"}}
+# The page labels verdicts with directory.eligibility's words (符合条件 / 可能符合 / 不符合 / 待核实).
+LABELS = {kind: {label} for kind, label in VERDICT_LABELS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -167,13 +167,13 @@ def test_hospital_page(chrome, site):
     assert "MDT 多学科会诊（中宏保险）" in services and "《中宏保险健康管理服务手册》第 308 行" in services
     facts = {tr.find_element(By.TAG_NAME, "th").text: tr.text
              for tr in chrome.find_elements(By.CSS_SELECTOR, "table.facts tbody tr")}
-    assert "三级甲等" in facts["医院等级"] and "来源载明" in facts["医院等级"]
-    assert "《中宏保险健康管理服务手册》第 308 行" in facts["医院等级"]
-    assert "城市" in facts and "北京市" in facts["城市"]
+    assert "三级甲等" in facts[FACT_LABELS["grade"]] and "来源载明" in facts[FACT_LABELS["grade"]]
+    assert "《中宏保险健康管理服务手册》第 308 行" in facts[FACT_LABELS["grade"]]
+    assert "北京市" in facts[FACT_LABELS["city"]]
     # place facts from the facts stage, each with its class and source
-    assert "东城区" in facts["区县"] and re.search("来源载明|推断", facts["区县"])
-    assert "来源载明" in facts["位置"] and "Wikidata Q" in facts["位置"]
-    assert "公立" in facts["公立或民营"] and "推断" in facts["公立或民营"]
+    assert "东城区" in facts[FACT_LABELS["district"]] and re.search("来源载明|推断", facts[FACT_LABELS["district"]])
+    assert "来源载明" in facts[FACT_LABELS["point"]] and "Wikidata Q" in facts[FACT_LABELS["point"]]
+    assert "公立" in facts[FACT_LABELS["ownership"]] and "推断" in facts[FACT_LABELS["ownership"]]
     # a campus names its main hospital
     chrome.get(campuses["中国医学科学院北京协和医院东单院区"])
     wait_for(chrome, "p.parent a")
@@ -226,8 +226,9 @@ def test_usable_at_phone_width(site):
         assert phone.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
 
 
-def test_verdict_vocabulary_is_chinese():
-    assert VERDICT_LABELS == {"eligible": "符合", "likely": "可能符合", "not_eligible": "不符合", "unknown": "无法确定"}
+def test_verdict_vocabulary_is_the_librarys():
+    assert view.VERDICT_LABELS is VERDICT_LABELS
+    assert VERDICT_LABELS == {"eligible": "符合条件", "likely": "可能符合", "not_eligible": "不符合", "unknown": "待核实"}
 
 
 def test_tile_url_and_credit_come_from_the_environment(registry, monkeypatch):

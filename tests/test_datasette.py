@@ -370,3 +370,38 @@ def test_map_loads_every_hospital_with_a_point(ds, chrome, db):
     assert chrome.find_elements("css selector", ".leaflet-marker-icon")
     progress = chrome.execute_script("return document.querySelector('.leaflet-container').nextSibling.textContent")
     assert "load all" not in progress
+
+
+# ---- verdicts (directory.eligibility, precomputed into the `verdicts` table) -------------------------
+
+def test_eligible_hospitals_applies_the_verdicts(ds, db):
+    """A coverage service's rule is applied: hospitals that fail it (a county-level city, an outpatient
+    clinic for an inpatient service) are left out; the others carry their verdict and the sentence to read."""
+    conn = sqlite3.connect(db)
+    excluded = conn.execute(
+        "select h.name, h.city from verdicts v join hospitals h on h.id = v.hospital_id "
+        "where v.service_id = '002-medical-advance' and v.verdict = 'not_eligible' and h.city = '温州市'").fetchall()
+    conn.close()
+    assert excluded, "温州 has hospitals in its county-level cities (瑞安市, 乐清市)"
+    got = rows(ds, "/registry/eligible_hospitals.json", service="医疗垫付", insurer="", city="温州")
+    names = {r["医院"] for r in got}
+    assert got and not names & {n for n, _c in excluded}
+    assert {r["结论"] for r in got} <= {"符合条件", "可能符合", "待核实"}
+    assert all(r["说明"] and r["依据"].startswith("《众安健康服务介绍") for r in got)
+    page = html(ds, "/registry/eligible_hospitals", service="医疗垫付", insurer="", city="温州")
+    visible = re.sub(r"<script.*?</script>|<[^>]+>|title=\"[^\"]*\"", " ", page, flags=re.S)
+    assert "002_e8b033acd9a55b94" not in visible  # the sentences name the manual by title
+
+
+def test_hospital_verdicts_and_summary(ds, ids):
+    got = {r["服务"]: r for r in rows(ds, "/registry/hospital_verdicts.json", hospital=XIEHE)}
+    assert got["MDT 多学科会诊（中宏保险）"]["结论"] == "符合条件"
+    assert "《中宏保险健康管理服务手册》第 308 行" in got["MDT 多学科会诊（中宏保险）"]["依据"]
+    assert got == {r["服务"]: r for r in rows(ds, "/registry/hospital_verdicts.json", hospital=ids[XIEHE])}
+    summary = rows(ds, "/registry/verdict_summary.json")
+    green = [r for r in summary if r["服务"] == "重疾绿通（众安保险）"]
+    assert green and sum(r["医院数"] for r in green) >= 800 and {r["结论"] for r in green} == {"符合条件"}
+    facet = html(ds, "/registry/verdicts")
+    facet = facet[facet.index('id="facet-verdict"'):]
+    facet = facet[:facet.index("</ul>")]
+    assert "符合条件" in facet and ">eligible<" not in facet

@@ -10,23 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from api.manual_titles import short_title, titled
 
-VerdictKind = Literal["eligible", "likely", "not_eligible", "unknown"]
-FactClass = Literal["stated", "inferred"]
+# The words of a verdict and of a fact's class are directory.eligibility's, so the page, the API's `say`
+# sentences, the CLI and Datasette read the same.
+from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactClass, VerdictKind
+from directory.eligibility.vocabulary import FACT_LABELS as _LIBRARY_FACT_LABELS
 
-# What an agent reads out for each verdict (the answer's own `verdict_label` wins when it has one).
-VERDICT_LABELS: dict[str, str] = {"eligible": "符合", "likely": "可能符合", "not_eligible": "不符合",
-                                  "unknown": "无法确定"}
-# Answers from before directory.eligibility carried `eligibility_status` instead of `verdict`.
-_STATUS_VERDICT: dict[str, VerdictKind] = {"listed": "eligible", "covered": "eligible", "unverified": "unknown",
-                                           "not_eligible": "not_eligible"}
-CLASS_LABELS: dict[str | None, str] = {"stated": "来源载明", "inferred": "推断", None: "无依据"}
 KIND_LABELS = {"hospital_list": "医院名单", "city_coverage": "覆盖城市", "overseas": "境外医院"}
 PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点"}
-_ENGLISH = re.compile(r"[A-Za-z]{3,} [A-Za-z]{2,}")  # an English phrase: a summary worded before the verdicts
 _FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
 
 
@@ -126,9 +120,8 @@ class Fact:
         return self.value not in (None, "") and self.klass is not None
 
 
-FACT_LABELS = {"city": "城市", "district": "区县", "city_proper": "是否市辖区", "point": "位置", "address": "地址",
-               "grade": "医院等级", "ownership": "公立或民营", "facility_type": "机构类型", "inpatient": "能否住院",
-               "listing": "服务名单", "coverage": "是否在覆盖范围"}
+# Facts the library has no word for yet (city_proper, address) are named here.
+FACT_LABELS = {"city_proper": "是否在市辖区", "address": "地址", **_LIBRARY_FACT_LABELS}
 _FACT_WORDS = {"ownership": {"public": "公立", "private": "民营"}, "inpatient": {"1": "能收治住院", "0": "不收治住院"},
                "city_proper": {"1": "在市辖区", "0": "在县或县级市"}}
 
@@ -210,7 +203,7 @@ class HospitalAnswer:
 
 
 def verdict_of(item: dict[str, Any]) -> tuple[VerdictKind, str]:
-    kind = item.get("verdict") or _STATUS_VERDICT.get(item.get("eligibility_status") or "", "unknown")
+    kind = item.get("verdict") or "unknown"
     return kind, item.get("verdict_label") or VERDICT_LABELS.get(kind, kind)
 
 
@@ -231,25 +224,15 @@ def _approx(d: float, exact: bool) -> str:
 
 
 def distance_text(item: dict[str, Any], origin: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    """(distance as read out, how precise it is) for one hospital of an answer."""
+    """(distance as read out, how precise it is) for one hospital of an answer: the answer's own
+    distance_precision and distance_note (directory.eligibility words them)."""
     d = item.get("distance_km")
+    note = item.get("distance_note")
     if d is None:
-        return None, ("没有计算距离的起点" if not origin else "医院没有坐标，无法计算距离")
-    precision = item.get("distance_precision")
-    if precision is not None or item.get("distance_note"):
-        return _approx(d, precision == "exact"), item.get("distance_note")
-    # Answers without distance_precision: say what the two ends are.
-    exact_end = item.get("geo_precision") == "exact"
-    caller = bool(origin) and origin.get("source") == "caller"
-    if not caller and not exact_end and d < 1:
-        return None, "来电者和医院的位置都只知道所在城市或区县（中心点），无法估算两者之间的距离"
-    notes = []
-    if not caller:
-        notes.append("来电者位置按所在城市或区县的中心点估算")
-    if not exact_end:
-        unit = PRECISION_LABELS.get(item.get("geo_precision") or "", "中心点")
-        notes.append(f"医院具体位置未知，按{unit}估算")
-    return _approx(d, caller and exact_end), ("；".join(notes) + "，只能粗略比较远近") if notes else None
+        return None, note or ("没有计算距离的起点" if not origin else "医院没有坐标，无法计算距离")
+    if item.get("distance_precision") == "centroid_to_centroid" and d < 1:
+        return None, note  # both ends are the same centre: no distance to read out
+    return _approx(d, item.get("distance_precision") == "exact"), note
 
 
 def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles: dict[str, str]) -> HospitalAnswer:
@@ -331,23 +314,16 @@ def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
     origin = body.get("origin")
     hospitals = [hospital_answer(item, origin, titles) for item in body.get("results") or []]
     coverage = evidence_list((body.get("coverage") or {}).get("evidence"), titles)
-    # Counts of the whole place (not only the hospitals shown) — only when the answer gives them.
+    # Counts of the whole place (not only the hospitals shown), as the answer gives them.
     counts: dict[str, int] = dict(body.get("verdict_counts") or {})
-    message = body.get("message") or ""
-    if message and _ENGLISH.search(message):
-        # Answers from before directory.eligibility word their summary in English.
-        total = int(body.get("in_city_count") or 0)
-        message = (f"{place}有 {total} 家医院在{service_label(s)}的名单或覆盖范围内。" if total else
-                   f"{place}没有{service_label(s)}的医院，以下是最近的其他地方的医院。" if hospitals else
-                   f"没有可用于{service_label(s)}的医院。")
     if origin:
         origin_text = origin.get("say") or ("按来电者给出的位置计算距离" if origin.get("source") == "caller"
                                             else "来电者位置按所在城市或区县的中心点估算")
     else:
         origin_text = None
     return Answer(service_id=s.get("id", ""), service=service_label(s) if s else "", kind=s.get("kind", ""),
-                  place=place, message=titled(message, titles),
-                  notes=[titled(n, titles) for n in body.get("notes") or [] if not _ENGLISH.search(n)],
+                  place=place, message=titled(body.get("message"), titles),
+                  notes=[titled(n, titles) for n in body.get("notes") or []],
                   hospitals=hospitals, how_to_use=_how_to_use(body, titles), coverage=coverage,
                   origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts,
                   origin_point={"lat": origin["lat"], "lon": origin["lon"]}
