@@ -142,6 +142,9 @@ async def hospital_page_vars(datasette: Any, database: str, hid: str) -> dict[st
                         "url": row_url(datasette, database, "hospitals", c["id"])} for c in campuses]
     out["listings_url"] = (f"{datasette.urls.database(database)}/hospital_listings?"
                            f"{urlencode({'hospital': hid})}")
+    if "verdicts" in await db.table_names():
+        out["verdicts_url"] = (f"{datasette.urls.database(database)}/hospital_verdicts?"
+                               f"{urlencode({'hospital': hid})}")
     return out
 
 

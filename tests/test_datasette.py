@@ -103,6 +103,7 @@ def test_hospital_row_page_is_titled_by_name_and_lists_campuses(ds, ids):
         child = html(ds, f"/registry/hospitals/{ids[campus]}")
         assert f'所属医院：<a href="/registry/hospitals/{ids[XIEHE]}">{XIEHE}</a>' in child
     assert f"/registry/hospital_listings?hospital={ids[XIEHE]}" in page
+    assert f"/registry/hospital_verdicts?hospital={ids[XIEHE]}" in page
 
 
 def test_other_row_pages_are_titled_by_their_label(ds):
