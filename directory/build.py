@@ -1,7 +1,8 @@
 """Build the registry: parse every source table, resolve places and hospitals, write one SQLite file.
 
-The file is written under a temporary name next to the target and renamed into place only when
-complete, so a failed build never damages the registry being served.
+The file is written under a temporary name next to the target, marked complete by its last write and
+renamed into place only then, so a failed or killed build never damages the registry being served and
+never leaves a file that a server accepts (directory/registry_file.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import sqlite_utils
 from directory.hospitals import attach_coordinates, place_stats, region_rows, resolve_hospitals
 from directory.manifest import DocumentSpec, Manifest, load_manifest
 from directory.parse_tables import parse_table
+from directory.registry_file import clean_stale_files, mark_complete, temp_path
 from directory.schema import TABLES, create_schema
 from directory.sources import read_source
 
@@ -198,7 +200,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    for stale in clean_stale_files(out):
+        progress(f"Removed {stale.name}, left by a build or server that is no longer running")
+    tmp = temp_path(out)
     try:
         progress(f"Writing {out}")
         t0 = time.perf_counter()
@@ -214,6 +218,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         with sqlite3.connect(tmp) as conn:
             conn.executemany("INSERT INTO build_report (section, item, value) VALUES (:section, :item, :value)",
                              _report_rows(parsed, seconds))
+        mark_complete(conn)  # the last write: only now may anything serve this file
         conn.close()
         os.replace(tmp, out)
     finally:
