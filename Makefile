@@ -25,9 +25,11 @@ bench-short: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
 	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py --short
 	$(BIN)/python benchmarks/bench_load.py --short
 	$(BIN)/python benchmarks/bench_scale.py --short
+	$(BIN)/python benchmarks/bench_import.py --short
 
 # Full benchmarks (about 15 minutes on 2 cores): 10 s of HTTP load per step, hospnet and Datasette
 # side by side from 1 to 128 clients, synthetic registries up to 100× (built twice: scale and memory).
@@ -35,8 +37,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
 	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_load.py --x100
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_import.py
 
 .PHONY: install run test bench bench-short

@@ -52,7 +52,7 @@ def file_signature(path: str) -> Signature:
 
 
 def _name_resolver(conn: sqlite3.Connection, cat: Catalog) -> Callable[..., dict[str, Any]]:
-    """resolve(name, city_adcode=None, limit=5) → {"query", "best", "candidates"}, over an index of
+    """resolve(name, city_adcode=None, limit=5) → {"status", "best", "candidates", "message", …}, over an index of
     every alias built once per registry file (directory.lookup)."""
     from directory import lookup
 
@@ -218,10 +218,6 @@ class LiveRegistry:
             self._refused = signature
             log.error("%s changed but cannot be served (%s); still serving build %s",
                       self.path, exc, self._current.build_id)
-            return False
-        if loaded.build_id == self._current.build_id:  # same build, touched or copied: keep ours
-            self._current.signature = loaded.signature
-            loaded.retire()
             return False
         with self._swap_lock:
             old, self._current = self._current, loaded

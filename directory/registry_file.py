@@ -2,10 +2,11 @@
 last write, renamed into place; temporary files of builds that died are found and removed.
 
 - A build writes `.{name}.{pid}.tmp` beside the target and renames it into place when done.
-- The LAST write of a build is the row ('build', 'complete', '1') in `build_report` (with the
-  build's id and finish time, in the same transaction): a file without it was not finished — a build
-  killed while indexing leaves a temp file that has every table but not this row — and nothing
-  serves it (`is_complete`, used by `hospnet serve` and the servers that follow rebuilds).
+- Just before the end it records its id and finish time in `build_report` (section 'build'); its
+  LAST write sets `PRAGMA application_id = BUILD_COMPLETE_ID` in the file header. A file without it
+  was not finished — a build killed while indexing leaves a temp file that has every table but not
+  this mark — and nothing serves it (`is_complete`, used by `hospnet serve` and by the API workers
+  and Datasette when they follow a rebuild).
 - Hidden `.{name}.{pid}.*` files beside a registry belong to process `pid` (a build's temp file, a
   Datasette server's pinned link); once that process is gone they are stale and
   `clean_stale_files` removes them.
@@ -19,7 +20,7 @@ import time
 import uuid
 from pathlib import Path
 
-COMPLETE = ("build", "complete", "1")
+BUILD_COMPLETE_ID = 0x484E4554  # 'HNET'
 
 
 def temp_path(out: Path, pid: int | None = None) -> Path:
@@ -32,42 +33,36 @@ def owned_path(out: Path, suffix: str, pid: int | None = None) -> Path:
     return out.with_name(f".{out.name}.{pid or os.getpid()}.{suffix}")
 
 
-def mark_complete(conn: sqlite3.Connection) -> str:
-    """Write the completion marker (call as the build's last write); returns the new build id."""
-    build_id = uuid.uuid4().hex[:12]
+def write_build_id(conn: sqlite3.Connection) -> str:
+    """Record a new build id and the finish time in build_report; returns the id."""
+    new_id = uuid.uuid4().hex[:12]
     with conn:
         conn.executemany("INSERT INTO build_report (section, item, value) VALUES (?, ?, ?)",
-                         [("build", "id", build_id),
-                          ("build", "finished_at", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
-                          COMPLETE])
-    return build_id
+                         [("build", "id", new_id), ("build", "finished_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))])
+    return new_id
 
 
 def build_id(conn: sqlite3.Connection) -> str | None:
-    """The id of the build that wrote this registry, or None when it is not marked complete."""
+    """The id of the build that wrote this registry; None when the build did not finish."""
     try:
-        rows = dict(conn.execute("select item, value from build_report where section = 'build' "
-                                 "and item in ('id', 'complete')").fetchall())
+        if conn.execute("PRAGMA application_id").fetchone()[0] != BUILD_COMPLETE_ID:
+            return None
+        row = conn.execute("select value from build_report where section = 'build' and item = 'id'").fetchone()
     except sqlite3.DatabaseError:
         return None
-    if rows.get("complete") != COMPLETE[2]:
-        return None
-    return rows.get("id") or "unknown"
+    return row[0] if row else "unidentified"
 
 
 def is_complete(path: str | Path) -> bool:
-    """True when `path` is a registry whose build finished (it carries the completion marker)."""
-    path = Path(path)
-    if not path.is_file() or path.stat().st_size == 0:
-        return False
+    """True only for a registry whose build finished (see BUILD_COMPLETE_ID); never raises."""
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA application_id").fetchone()[0] == BUILD_COMPLETE_ID
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
         return False
-    try:
-        return build_id(conn) is not None
-    finally:
-        conn.close()
 
 
 def _alive(pid: int) -> bool:

@@ -11,8 +11,10 @@ REFERENCE = Path(__file__).resolve().parent.parent / "sources" / "reference"
 def test_every_reference_file_matches_its_recorded_sha256():
     readme = (REFERENCE / "README.md").read_text(encoding="utf-8")
     recorded = dict(re.findall(r"- `([\w.]+\.tsv)`: `([0-9a-f]{64})`", readme))
+    # Files reviewed and edited in this project (not vendored) are listed as such instead of pinned.
+    made_here = set(re.findall(r"- `([\w.]+\.tsv)`: made in this project", readme))
     files = sorted(p.name for p in REFERENCE.glob("*.tsv"))
-    assert files and sorted(recorded) == files
+    assert files and sorted(set(recorded) | made_here) == files and not set(recorded) & made_here
     for name, digest in recorded.items():
         assert hashlib.sha256((REFERENCE / name).read_bytes()).hexdigest() == digest, name
 
