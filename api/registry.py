@@ -75,7 +75,7 @@ class LoadedBuild:
     catalog: Catalog
     resolver: Callable[..., dict[str, Any]]
     load_seconds: float
-    loaded_at: str
+    loaded_at: float  # time.time() when loading finished
     _idle: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _users: int = 0
@@ -143,8 +143,7 @@ def load_build(path: str) -> LoadedBuild:
         conn.close()
         raise
     conn.row_factory = sqlite3.Row  # the catalog may have changed it
-    loaded = LoadedBuild(path, signature, build, cat, resolver, round(time.perf_counter() - started, 3),
-                         time.strftime("%Y-%m-%dT%H:%M:%S"))
+    loaded = LoadedBuild(path, signature, build, cat, resolver, round(time.perf_counter() - started, 3), time.time())
     loaded._idle.put(conn)
     return loaded
 

@@ -193,7 +193,7 @@ def gunicorn_application(db_path: str, listener: socket.socket, workers: int, th
                 "workers": workers,
                 # gthread: kept-alive connections wait in an epoll poller (cost does not grow with
                 # their number) and `threads` requests run at once per worker.
-                "worker_class": os.environ.get("HOSPNET_WORKER_CLASS", "gthread"),
+                "worker_class": "gthread",
                 "threads": threads,
                 "worker_connections": 1000,
                 "keepalive": 30,

@@ -152,6 +152,18 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time used so far by these processes."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mib(pids: list[int]) -> tuple[float, float, int]:
     """(RSS sum, PSS sum, processes) in MiB; PSS splits shared pages between the processes sharing them."""
     rss = pss = 0
@@ -203,8 +215,11 @@ class Served:
         return memory_mib(process_tree(self.proc.pid))
 
     def workers(self) -> list[int]:
+        return [p for p in _children(self.proc.pid) if p not in self.datasette()]
+
+    def datasette(self) -> list[int]:
         return [p for p in _children(self.proc.pid)
-                if "\0-m\0datasette\0" not in Path(f"/proc/{p}/cmdline").read_text()]
+                if "\0-m\0datasette\0" in Path(f"/proc/{p}/cmdline").read_text()]
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -225,23 +240,30 @@ def side_by_side(served: Served, clients: list[int], seconds: float, use_wrk: bo
     # warm both: every worker's per-service indexes, Datasette's table counts
     python_load(served.port, api, 8, 1.0)
     python_load(served.ds_port, ds, 8, 1.0)
-    print(f"{'clients':>7} | {'hospnet req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | "
-          f"{'Datasette req/s':>15} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} | {'req/s ×':>7} {'p99 ×':>6} | load",
-          flush=True)
+    print(f"{'clients':>7} | {'hospnet req/s':>13} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'cpu ms':>6} | "
+          f"{'Datasette req/s':>15} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'cpu ms':>6} | {'req/s ×':>7} "
+          f"{'p99 ×':>6} | load", flush=True)
     rows = []
+    hospnet_pids = [served.proc.pid, *served.workers()]
+    datasette_pids = served.datasette()
     for c in clients:
         before = loadavg()
+        cpu0 = cpu_seconds(hospnet_pids)
         h = drive(served.port, api, c)
+        cpu1, ds0 = cpu_seconds(hospnet_pids), cpu_seconds(datasette_pids)
         d = drive(served.ds_port, ds, c)
+        ds1 = cpu_seconds(datasette_pids)
+        h_cpu = 1000 * (cpu1 - cpu0) / max(1.0, h.requests_per_s * seconds)
         row = {"clients": c, "hospnet": h, "datasette": d}
         rows.append(row)
-        print(f"{c:>7} | {h.requests_per_s:>13.0f} {h.p50_ms:>7.1f} {h.p99_ms:>7.1f} {h.errors:>6} | "
-              f"{d.requests_per_s:>15.0f} {d.p50_ms:>7.1f} {d.p99_ms:>7.1f} {d.errors:>6} | "
+        d_cpu = 1000 * (ds1 - ds0) / max(1.0, d.requests_per_s * seconds)
+        print(f"{c:>7} | {h.requests_per_s:>13.0f} {h.p50_ms:>7.1f} {h.p99_ms:>7.1f} {h.errors:>6} {h_cpu:>6.2f} | "
+              f"{d.requests_per_s:>15.0f} {d.p50_ms:>7.1f} {d.p99_ms:>7.1f} {d.errors:>6} {d_cpu:>6.2f} | "
               f"{h.requests_per_s / max(d.requests_per_s, 1e-9):>7.2f} {d.p99_ms / max(h.p99_ms, 1e-9):>6.2f} | "
               f"{before}", flush=True)
-    print(f"(load generator: {rows[0]['hospnet'].tool}; req/s × = hospnet ÷ Datasette, p99 × = Datasette ÷ "
-          f"hospnet: above 1 means hospnet is better; load = 1-minute load average before the step, "
-          f"{os.cpu_count()} cores)")
+    print(f"(load generator: {rows[0]['hospnet'].tool}; cpu ms = CPU time the serving processes spent per answered "
+          f"request; req/s × = hospnet ÷ Datasette, p99 × = Datasette ÷ hospnet: above 1 means hospnet is better; "
+          f"load = 1-minute load average before the step, {os.cpu_count()} cores)")
     return rows
 
 
@@ -300,14 +322,17 @@ def rebuild_under_load(served: Served, workdir: Path, api_clients: int = 64, ds_
     a, d = results["api"], results["ds"]
     new_builds = {r[3] for r in a.records if r[0] > swap_at + 2.0 and r[2] == 200}
     new_build = next(iter(new_builds - {old_build}), None)
-    # API: the last answer from the old build, and each worker's first answer from the new one
-    last_old = max((r[0] for r in a.records if r[3] == old_build), default=swap_at)  # by request start
-    worker_first_new: dict[int, float] = {}
-    for start, _end, status, build, body in a.records:
-        if body and status == 200 and build == new_build:
-            pid = json.loads(body)["worker_pid"]
-            worker_first_new[pid] = min(worker_first_new.get(pid, start), start)
+    # API: the last request answered from the old build (by its start), and when each worker process
+    # had the new build loaded (asked afterwards over new connections until every worker answered:
+    # a worker that held no connection during the load is checked too)
+    last_old = max((r[0] for r in a.records if r[3] == old_build), default=swap_at)
     workers = served.workers()
+    loaded_at: dict[int, tuple[str, float]] = {}
+    deadline = time.monotonic() + 20
+    while set(workers) - set(loaded_at) and time.monotonic() < deadline:
+        h = _get_json(f"http://127.0.0.1:{served.port}/healthz")
+        loaded_at[h["worker_pid"]] = (h["build_id"], h["registry_loaded_epoch"])
+    on_new = [p for p in workers if loaded_at.get(p, ("", 0))[0] == new_build]
     # Datasette: every answer to the build-id probe that started after the swap
     after = [json.loads(r[4])[0]["value"] for r in d.records if r[4] and r[0] > swap_at and r[2] == 200]
     ds_mixed = sum(1 for v in after if v != new_build)
@@ -315,9 +340,8 @@ def rebuild_under_load(served: Served, workdir: Path, api_clients: int = 64, ds_
         "build_seconds": build_s, "api_requests": len(a.records), "api_failed": a.errors,
         "ds_requests": len(d.records), "ds_failed": d.errors,
         "api_old_after_swap_s": max(0.0, last_old - swap_at),
-        "workers": len(workers), "workers_on_new": sum(1 for p in workers if p in worker_first_new),
-        "worker_switch_s": max((worker_first_new[p] - swap_at for p in workers if p in worker_first_new),
-                               default=float("nan")),
+        "workers": len(workers), "workers_on_new": len(on_new),
+        "worker_switch_s": max((loaded_at[p][1] - swap_at for p in on_new), default=float("nan")),
         "ds_after_swap": len(after), "ds_old_after_swap": ds_mixed, "old": old_build, "new": new_build,
     }
 
@@ -375,9 +399,9 @@ def main() -> None:
         reb = rebuild_under_load(served, work)
         print(f"rebuild under load ({reb['build_seconds']:.1f} s build): API {reb['api_requests']} requests, "
               f"{reb['api_failed']} failed; Datasette {reb['ds_requests']} requests, {reb['ds_failed']} failed; "
-              f"{reb['workers_on_new']}/{reb['workers']} workers answered from the new build, the last "
-              f"{reb['worker_switch_s']:.2f} s after the swap; last old-build API answer "
-              f"{reb['api_old_after_swap_s']:.2f} s after it; Datasette: {reb['ds_old_after_swap']} of "
+              f"{reb['workers_on_new']}/{reb['workers']} workers loaded the new build, the last "
+              f"{reb['worker_switch_s']:.2f} s after the swap; the last request answered from the old build "
+              f"started {reb['api_old_after_swap_s']:.2f} s after it; Datasette: {reb['ds_old_after_swap']} of "
               f"{reb['ds_after_swap']} answers after the swap from the old build", flush=True)
         rss2, pss2, _ = served.memory()
         rss, pss = max(rss, rss2), max(pss, pss2)

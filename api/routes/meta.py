@@ -44,7 +44,8 @@ def healthz():
                     "built_at": built.isoformat(timespec="seconds"),
                     "build_seconds": float(timing["total"]) if "total" in timing else None,
                     "counts": queries.table_counts(conn), "catalog_load_seconds": build.load_seconds,
-                    "registry_loaded": build.loaded_at, "worker_pid": os.getpid(),
+                    "registry_loaded": datetime.fromtimestamp(build.loaded_at, UTC).isoformat(timespec="milliseconds"),
+                    "registry_loaded_epoch": build.loaded_at, "worker_pid": os.getpid(),
                     "name_resolver": "directory.lookup"})
 
 
