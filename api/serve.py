@@ -182,6 +182,10 @@ def _relay(log: Path, stop: threading.Event) -> None:
                 time.sleep(0.2)
 
 
+def _exit_now(_worker) -> None:
+    os._exit(0)
+
+
 def gunicorn_application(db_path: str, listener: socket.socket, workers: int, threads: int):
     """The gunicorn application for the API: `this process` becomes its arbiter when run()."""
     from gunicorn.app.base import BaseApplication
@@ -204,6 +208,9 @@ def gunicorn_application(db_path: str, listener: socket.socket, workers: int, th
                 "errorlog": "-",
                 "proc_name": "hospnet-api",
                 "control_socket_disable": True,  # no control socket in $HOME: several servers may run
+                # Ctrl-C / quick shutdown: a worker holds nothing to save (the registry is read-only),
+                # so it exits at once instead of spending a second tearing down its interpreter.
+                "worker_int": _exit_now,
             }
             for key, value in settings.items():
                 self.cfg.set(key, value)
@@ -277,6 +284,9 @@ def serve(db: str, host: str, port: int, datasette_port: int, workers: int | Non
         if child is not None:
             click.echo(f"Datasette: http://{host}:{datasette_port}/{path.stem}")
         click.echo("Press Ctrl-C to stop.")
+        import api.app  # noqa: F401 - imported once here, inherited by every forked worker
+        import directory.lookup  # noqa: F401
+
         gunicorn_application(str(path.resolve()), listener, workers, threads).run()
     except KeyboardInterrupt:
         pass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def running(cmd: list[str], port: int, ready_path: str) -> Iterator[str]:
         wait_until_up(base + ready_path, proc)
         yield base
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C: servers stop at once, not gracefully
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -93,7 +94,7 @@ class Serving:
 
 @contextmanager
 def hospnet_serve(db: Path, workers: int = 2, datasette: bool = True) -> Iterator[Serving]:
-    """`python -m api.serve` as a user runs it, until the block ends (then SIGTERM, as Ctrl-C would)."""
+    """`python -m api.serve` as a user runs it, until the block ends (then Ctrl-C: SIGINT)."""
     port, ds_port = free_port(), free_port()
     cmd = [sys.executable, "-m", "api.serve", "--db", str(db), "--port", str(port), "--datasette-port", str(ds_port),
            "--workers", str(workers)] + ([] if datasette else ["--no-datasette"])
@@ -113,7 +114,7 @@ def hospnet_serve(db: Path, workers: int = 2, datasette: bool = True) -> Iterato
             time.sleep(0.1)
         yield serving
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

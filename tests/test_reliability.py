@@ -17,9 +17,9 @@ from tests.servers import api_server, hospnet_serve
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture()
-def served(registry, tmp_path):
-    db = tmp_path / "registry.db"
+@pytest.fixture(scope="module")
+def served(registry, tmp_path_factory):
+    db = tmp_path_factory.mktemp("hostile") / "registry.db"
     shutil.copy(registry, db)
     with api_server(db) as base:
         yield base, db

@@ -83,7 +83,7 @@ def test_killed_build_leaves_nothing_that_serve_accepts_and_is_cleaned_up(tmp_pa
     assert list(tmp_path.glob(".registry.db.*")) == []
 
 
-def test_serve_removes_stale_files_of_dead_processes(registry, tmp_path):
+def test_serve_cleans_stale_files_and_answers_from_every_worker_process(registry, tmp_path):
     db = tmp_path / "registry.db"
     shutil.copy(registry, db)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
@@ -93,23 +93,6 @@ def test_serve_removes_stale_files_of_dead_processes(registry, tmp_path):
         path.write_bytes(b"left behind")
     mine = tmp_path / f".registry.db.{os.getpid()}.tmp"  # a live process's file stays
     mine.write_bytes(b"in progress")
-    with hospnet_serve(db, workers=1, datasette=False) as srv:
-        assert requests.get(srv.api + "/healthz", timeout=10).status_code == 200
-        assert "removed" in srv.output()
-    assert not any(p.exists() for p in stale) and mine.exists()
-
-
-@pytest.mark.parametrize("name", [".registry.db.12345.tmp", ".registry.db.12345.tmp-journal",
-                                  "data/.x.db.1.datasette-2"])
-def test_gitignore_covers_temp_files(name):
-    assert subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT).returncode == 0
-
-
-# ---- worker processes ----------------------------------------------------------------------------------
-
-def test_api_runs_in_worker_processes_that_each_answer(registry, tmp_path):
-    db = tmp_path / "registry.db"
-    shutil.copy(registry, db)
     with hospnet_serve(db, workers=2, datasette=False) as srv:
         workers = set(srv.workers())
         seen = set()
@@ -118,14 +101,22 @@ def test_api_runs_in_worker_processes_that_each_answer(registry, tmp_path):
             r = requests.get(srv.api + "/healthz", timeout=10, headers={"Connection": "close"})
             seen.add(r.json()["worker_pid"])
         assert len(workers) == 2 and seen == workers
-        banner = srv.output()
-        assert "2 worker processes" in banner and "Traceback" not in banner
         r = requests.get(srv.api + "/api/v1/nearest", params={"service": "重疾绿通", "insurer": "众安", "city": "温州"},
                          timeout=10)
         with sqlite3.connect(db) as conn:
             build = conn.execute("select value from build_report where section='build' and item='id'").fetchone()[0]
         conn.close()
         assert r.status_code == 200 and r.headers["X-Hospnet-Build"] == build
+        output = srv.output()
+    assert "2 worker processes" in output and "Traceback" not in output
+    assert output.count("left by a build or server that is no longer running") == 2
+    assert not any(p.exists() for p in stale) and mine.exists()
+
+
+@pytest.mark.parametrize("name", [".registry.db.12345.tmp", ".registry.db.12345.tmp-journal",
+                                  "data/.x.db.1.datasette-2"])
+def test_gitignore_covers_temp_files(name):
+    assert subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT).returncode == 0
 
 
 # ---- Datasette: memory-heavy queries are refused, in one log line each ---------------------------------

@@ -202,6 +202,14 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def follow_rebuilds(scope, receive, send):
             follower = _FOLLOWERS.get(id(datasette))
+            if follower is not None and scope.get("type") == "lifespan":
+                async def receive_and_clean_up():
+                    message = await receive()
+                    if message.get("type") == "lifespan.shutdown":
+                        follower.close()  # uvicorn re-raises SIGTERM after shutdown: atexit would not run
+                    return message
+
+                return await app(scope, receive_and_clean_up, send)
             if follower is None or scope.get("type") != "http":
                 return await app(scope, receive, send)
             swapped = follower.check()
