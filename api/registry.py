@@ -13,6 +13,7 @@ A new file that is incomplete or cannot be loaded is logged and the current buil
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import queue
@@ -148,6 +149,14 @@ def load_build(path: str) -> LoadedBuild:
     return loaded
 
 
+def _freeze_loaded_objects() -> None:
+    """Keep the loaded build out of the garbage collector's full passes: with its ~250,000 objects
+    a full collection took 100-360 ms here, a stall for every request waiting on that worker. The
+    build's objects are freed by reference counting when it is retired (they form no cycles)."""
+    gc.collect()
+    gc.freeze()
+
+
 class LiveRegistry:
     """The current LoadedBuild of whatever registry file is at `path`, followed across rebuilds."""
 
@@ -155,6 +164,7 @@ class LiveRegistry:
         self.path = path
         self.poll_seconds = poll_seconds
         self._current = load_build(path)
+        _freeze_loaded_objects()
         self._wake = threading.Event()
         self._watcher_pid: int | None = None
         self._watcher_lock = threading.Lock()
@@ -221,6 +231,7 @@ class LiveRegistry:
         with self._swap_lock:
             old, self._current = self._current, loaded
         old.retire()
+        _freeze_loaded_objects()
         log.info("pid %d now serves build %s from %s (loaded in %.2f s)", os.getpid(), loaded.build_id,
                  self.path, loaded.load_seconds)
         return True

@@ -16,6 +16,7 @@ Ctrl-C (or SIGTERM) stops everything.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -287,6 +288,8 @@ def serve(db: str, host: str, port: int, datasette_port: int, workers: int | Non
         click.echo("Press Ctrl-C to stop.")
         import api.app  # noqa: F401 - imported once here, inherited by every forked worker
         import directory.lookup  # noqa: F401
+
+        gc.freeze()  # the imported modules: never scanned by the workers' collector, pages stay shared
 
         gunicorn_application(str(path.resolve()), listener, workers).run()
     except KeyboardInterrupt:

@@ -88,6 +88,7 @@ class Follower:
         self.generation += 1
         link = owned_path(Path(path), f"datasette-{self.generation}")
         try:
+            link.unlink(missing_ok=True)  # ours by its pid: left by an earlier process with our pid
             os.link(path, link)
             pinned = str(link)
         except OSError as exc:
