@@ -1,4 +1,4 @@
-"""The hospnet JSON API (Flask), versioned under /api/v1; run it under waitress (api/serve.py).
+"""The hospnet JSON API (Flask), versioned under /api/v1; served by gunicorn worker processes (api/serve.py).
 
 create_app wires the pieces: the live registry (api/registry.py: follows rebuilds, one build per
 answer, read-only connections kept open per build), the endpoint families (api/routes/*.py, one
