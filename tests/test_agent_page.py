@@ -1,5 +1,5 @@
 """The agent page in a real headless Chromium (Debian's chromium + chromium-driver, tests/browser.py),
-against the real API server (waitress, `python -m api.serve`) on a registry built from the manuals.
+against the real API server (gunicorn workers, `python -m api.serve`) on a registry built from the manuals.
 
 An agent's calls, typed into the page as an agent would: 重疾绿通 (众安) in 温州; 医疗垫付 in 杭州; a
 hospital's page; a pinyin search. The tests read what is on the page — names, verdict labels, evidence
