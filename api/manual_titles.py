@@ -7,6 +7,7 @@ import re
 _TRAILING_BRACKETS = re.compile(r"^(.*?)\s*[（(][^（）()]*[）)]$")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
 _MANUAL_IN_TEXT = re.compile(r"\bmanual (?P<doc>\w{3}):(?P<line>\d+)")  # directory.facts: 'manual 002:75'
+_DOC_LINE_IN_TEXT = re.compile(r"(?<![\w.])(?P<doc>\d{3}) 第 (?P<line>\d+) 行")  # the catalog: '001 第 23 行'
 
 
 def short_title(title: str) -> str:
@@ -23,7 +24,8 @@ def shorten_quoted_titles(text: str) -> str:
 
 
 def titled(text: str | None, titles: dict[str, str], short: bool = True) -> str:
-    """Text that names manuals by file ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978', 'manual 002:978') with
+    """Text that names manuals by file or number ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978', 'manual 002:978',
+    '002 第 978 行') with
     their titles instead (《众安健康服务介绍》第 978 行): agents cite a manual by its title, never by a hash."""
     if not text:
         return ""
@@ -40,7 +42,7 @@ def titled(text: str | None, titles: dict[str, str], short: bool = True) -> str:
         file = next((f for f in titles if f.startswith(m["doc"] + "_")), None)
         return name(file) + f"第 {m['line']} 行" if file else m.group(0)
 
-    return _MANUAL_IN_TEXT.sub(manual, out)
+    return _DOC_LINE_IN_TEXT.sub(manual, _MANUAL_IN_TEXT.sub(manual, out))
 
 
 @functools.lru_cache(maxsize=8)

@@ -40,8 +40,12 @@ class Evidence:
     def short_manual(self) -> str:
         return short_title(self.manual)
 
+    def where(self, short: bool = False) -> str:
+        """《title》第 N 行, without the printed text."""
+        return f"《{self.short_manual if short else self.manual}》" + (f"第 {self.line} 行" if self.line else "")
+
     def say(self, short: bool = False) -> str:
-        where = f"《{self.short_manual if short else self.manual}》" + (f"第 {self.line} 行" if self.line else "")
+        where = self.where(short)
         parts = [where + (f"：“{self.text}”" if self.text else "")]
         if self.note:
             parts.append(f"（{self.note}）")
@@ -253,9 +257,11 @@ def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles:
 
 @dataclass
 class HowTo:
-    """One "how to use" statement of the service catalog, with the line it comes from."""
+    """One statement of the service catalog ("how to use": how to apply, who may, waiting period …, or a
+    note the list prints), with the manual line it comes from."""
 
     text: str
+    label: str = ""
     evidence: Evidence | None = None
 
 
@@ -274,6 +280,9 @@ class Answer:
     total_in_place: int
     counts: dict[str, int]
     origin_point: dict[str, float] | None = None  # where distances are measured from
+    list_notes: list[HowTo] = field(default_factory=list)
+    caller_say: str = ""                 # what the caller's own facts decide, or what to ask
+    ask_caller: list[str] = field(default_factory=list)
 
     def count_badges(self) -> list[tuple[str, str, int]]:
         """(verdict, label, how many) in reading order, labelled as the hospitals are."""
@@ -282,20 +291,23 @@ class Answer:
                 for k in ("eligible", "likely", "unknown", "not_eligible") if self.counts.get(k)]
 
 
-def _how_to_use(body: dict[str, Any], titles: dict[str, str]) -> list[HowTo]:
-    """The service catalog's "how to use" lines, wherever the answer carries them (answer or service)."""
-    raw = body.get("how_to_use") or (body.get("query") or {}).get("service", {}).get("how_to_use") or []
+def _statements(raw: Any, titles: dict[str, str]) -> list[HowTo]:
+    """Catalog statements as answers carry them: a sentence, {"say", "items": [...]}, or a list of
+    {label?, say?/text, source_file, line}."""
+    if not raw:
+        return []
     if isinstance(raw, str):
-        return [HowTo(raw)]
+        return [HowTo(titled(raw, titles))]
     if isinstance(raw, dict):
-        raw = raw.get("items") or raw.get("conditions") or ([{"text": raw["say"]}] if raw.get("say") else [])
+        raw = raw.get("items") or ([raw["say"]] if raw.get("say") else [])
     out = []
     for x in raw:
         if isinstance(x, str):
-            out.append(HowTo(x))
-        else:
-            ev = evidence_item(x, titles) if x.get("source_file") else None
-            out.append(HowTo(x.get("say") or x.get("text") or "", ev))
+            out.append(HowTo(titled(x, titles)))
+            continue
+        ev = Evidence(titles.get(x["source_file"], x["source_file"]), x["source_file"], x.get("line"),
+                      x.get("text") or "") if x.get("source_file") else None
+        out.append(HowTo(titled(x.get("say") or x.get("text") or "", titles), x.get("label") or "", ev))
     return [h for h in out if h.text]
 
 
@@ -324,10 +336,14 @@ def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
     return Answer(service_id=s.get("id", ""), service=service_label(s) if s else "", kind=s.get("kind", ""),
                   place=place, message=titled(body.get("message"), titles),
                   notes=[titled(n, titles) for n in body.get("notes") or []],
-                  hospitals=hospitals, how_to_use=_how_to_use(body, titles), coverage=coverage,
+                  hospitals=hospitals,
+                  how_to_use=_statements(body.get("how_to_use") or s.get("how_to_use"), titles), coverage=coverage,
                   origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts,
                   origin_point={"lat": origin["lat"], "lon": origin["lon"]}
-                  if origin and origin.get("lat") is not None and origin.get("lon") is not None else None)
+                  if origin and origin.get("lat") is not None and origin.get("lon") is not None else None,
+                  list_notes=_statements(body.get("list_notes"), titles),
+                  caller_say=titled((body.get("caller") or {}).get("say"), titles),
+                  ask_caller=[titled(q, titles) for q in (body.get("caller") or {}).get("ask_caller") or []])
 
 
 def plain_text(a: Answer) -> str:
@@ -353,10 +369,16 @@ def plain_text(a: Answer) -> str:
             lines.append(f"   （另有 {len(h.evidence) - 3} 条依据）")
     if a.coverage:
         lines.append("覆盖城市依据：" + "；".join(ev.say() for ev in a.coverage[:3]))
+    if a.caller_say:
+        lines.append(a.caller_say)
     if a.how_to_use:
         lines.append("使用方法：")
         for h in a.how_to_use:
-            lines.append(f"- {h.text}" + (f"（{h.evidence.say()}）" if h.evidence else ""))
+            lines.append(f"- {h.label + '：' if h.label else ''}{h.text}" + (f"（{h.evidence.where()}）" if h.evidence else ""))
+    if a.list_notes:
+        lines.append("名单说明：")
+        for h in a.list_notes:
+            lines.append(f"- {h.text}" + (f"（{h.evidence.where()}）" if h.evidence else ""))
     return "\n".join(lines)
 
 
