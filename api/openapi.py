@@ -57,7 +57,11 @@ def spec() -> dict[str, Any]:
     hospital = {"type": "object", "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "province": {"type": "string", "nullable": True},
         "city": {"type": "string", "nullable": True}, "district": {"type": "string", "nullable": True},
-        "grade": {"type": "string", "nullable": True}, "geo_precision": {"type": "string", "nullable": True},
+        "grade": {"type": "string", "nullable": True},
+        "grade_class": {"type": "string", "nullable": True, "enum": ["stated", "inferred", None],
+                        "description": "stated (a source prints the grade) or inferred (a range such as 二级及以上 "
+                                       "by a documented rule); null when the grade is unknown."},
+        "geo_precision": {"type": "string", "nullable": True},
         "lat": {"type": "number", "nullable": True}, "lon": {"type": "number", "nullable": True},
         "country": {"type": "string", "nullable": True}, "parent_id": {"type": "string", "nullable": True}}}
     fact = {"type": "object", "description": "One fact a rule used: value, class (stated / inferred / null = "

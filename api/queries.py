@@ -5,7 +5,7 @@ import sqlite3
 from typing import Any
 
 HOSPITAL_COLUMNS = ("id, name, province, city, district, adcode, province_adcode, city_adcode, lat, lon, "
-                    "geo_precision, grade, grade_source, parent_id, campus, country, listing_count")
+                    "geo_precision, grade, grade_source, grade_class, parent_id, campus, country, listing_count")
 COUNTED_TABLES = ("hospitals", "listings", "services", "eligibility", "coverage", "regions")
 
 

@@ -80,10 +80,13 @@ def test_green_channel_of_zhongan_in_wenzhou(chrome, site):
     shown = cards(chrome)
     assert [c["name"] for c in shown] == [r["name"] for r in expected["results"]]
     assert "温州医科大学附属第一医院" in {c["name"] for c in shown} or len(shown) == 10
-    for c in shown:
+    for c, r in zip(shown, expected["results"], strict=True):
         assert c["label"] in LABELS[c["verdict"]], c
         assert c["verdict"] in ("eligible", "likely"), c  # listed in the manual: usable
         assert "温州市" in c["meta"]
+        # a grade that is only inferred (二级及以上 by a rule) says so; a stated one does not
+        if r["grade"]:
+            assert (f"{r['grade']}（推断）" in c["meta"]) == (r["grade_class"] == "inferred"), (c, r)
         # evidence: the manual's title (not its hashed file name), the line, the name as printed
         assert c["evidence"] and all(re.match(rf"《{ZHONGAN_MANUAL}》第 (9[67]\d|98[0-3]) 行：“.+”", e)
                                      for e in c["evidence"]), c["evidence"]

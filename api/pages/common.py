@@ -12,7 +12,7 @@ from api import queries
 from api.context import catalog, db
 from api.errors import ApiError
 from api.pages import assets
-from api.pages.view import error_text, service_label
+from api.pages.view import error_text, grade_text, service_label
 
 _PARAM = re.compile(r"parameter '(\w+)'")
 _PARAM_WORDS = {"service": "服务", "city": "城市、区县或地址", "insurer": "保险公司", "q": "医院名称或拼音",
@@ -62,4 +62,4 @@ def render(template: str, status: int = 200, **context: Any):
     cfg = current_app.config
     return render_template(template, datasette_url=cfg.get("DATASETTE_URL"), tile_url=cfg.get("TILE_URL"),
                            tile_attribution=cfg.get("TILE_ATTRIBUTION"),
-                           leaflet=assets.leaflet_version(), **context), status
+                           leaflet=assets.leaflet_version(), grade_text=grade_text, **context), status

@@ -194,6 +194,7 @@ class HospitalAnswer:
     say: str
     reasons: list[str]
     grade: str | None
+    grade_class: str | None
     place: str
     distance: str | None
     distance_note: str | None
@@ -209,6 +210,13 @@ class HospitalAnswer:
 def verdict_of(item: dict[str, Any]) -> tuple[VerdictKind, str]:
     kind = item.get("verdict") or "unknown"
     return kind, item.get("verdict_label") or VERDICT_LABELS.get(kind, kind)
+
+
+def grade_text(grade: str | None, klass: str | None) -> str:
+    """A grade as read out: an inferred one says so (二级及以上（推断）)."""
+    if not grade:
+        return ""
+    return f"{grade}（{CLASS_LABELS['inferred']}）" if klass == "inferred" else grade
 
 
 def place_text(h: dict[str, Any]) -> str:
@@ -247,7 +255,8 @@ def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles:
              for r in item.get("facts_used") or []]
     return HospitalAnswer(
         id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=titled(item.get("say"), titles),
-        reasons=[titled(r, titles) for r in item.get("reasons") or []], grade=item.get("grade"), place=place_text(item),
+        reasons=[titled(r, titles) for r in item.get("reasons") or []], grade=item.get("grade"),
+        grade_class=item.get("grade_class"), place=place_text(item),
         distance=distance, distance_note=note, evidence=evidence_list(item.get("evidence"), titles), rules=rules,
         to_check=list(item.get("to_check") or []), inferred=list(item.get("inferred") or []),
         in_city=bool(item.get("in_city", True)), lat=item.get("lat"), lon=item.get("lon"))
@@ -355,7 +364,7 @@ def plain_text(a: Answer) -> str:
     lines += a.notes
     for i, h in enumerate(a.hospitals, 1):
         head = f"{i}. {h.name}"
-        extra = "，".join(x for x in (h.grade, h.place) if x)
+        extra = "，".join(x for x in (grade_text(h.grade, h.grade_class), h.place) if x)
         lines.append(f"{head}（{extra}）— {h.verdict_label}" if extra else f"{head} — {h.verdict_label}")
         if h.distance:
             lines.append(f"   距离：{h.distance}" + (f"（{h.distance_note}）" if h.distance_note else ""))
