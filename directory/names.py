@@ -433,17 +433,22 @@ def _rename_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     for r in load_renames():
         old = rename_key(clean_name(r.old_name), drop_di=False)
         pattern = re.sub(r"第?(\d+)(?=医院)", lambda m: "第?" + m.group(1), re.escape(old).replace("\\", "\\"))
+        if not _is_owner_rename(old):
+            # A hospital's own rename names the hospital, not a word inside another name: 山西省煤炭总医院
+            # is not 煤炭总医院. It opens the name, after an owner at most (中国人民解放军第 401 医院).
+            pattern = "^(?:解放军|武警|中国)?" + pattern
         out.append((re.compile(pattern), rename_key(clean_name(r.new_name), drop_di=False)))
     return tuple(out)
 
 
 def apply_renames(text: str) -> str:
     """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
-    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied."""
+    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied. A name that
+    already carries the new name is not renamed again (南昌大学江西医学院 stays as it is)."""
     key = rename_key(text, drop_di=False)
     hit = False
     for pattern, new in _rename_patterns():
-        if pattern.search(key):
+        if new not in key and pattern.search(key):
             key = pattern.sub(lambda _m, new=new: new, key)
             hit = True
     return key if hit else text
@@ -708,7 +713,7 @@ def current_name(name: str) -> tuple[str, tuple[str, ...]]:
     reasons: list[str] = []
     owners, hospitals = _display_renames()
     for old, new, why in owners:
-        if old not in text:
+        if old not in text or new in text:
             continue
         if new in OWNER_PREFIXES and text.startswith(old):
             text = text[len(old):]

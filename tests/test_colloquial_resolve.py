@@ -126,7 +126,8 @@ def test_resolve_command_answers_in_chinese(registry):
     done = subprocess.run(run + ["华西", "--city", "成都"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("四川大学华西医院") and "short_form" in done.stdout
     done = subprocess.run(run + ["附二院", "--city", "广州"], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.stdout.startswith("有歧义") and "中山大学附属第二医院" in done.stdout
+    # 中山大学附属第二医院 is shown by its first name 中山大学孙逸仙纪念医院 (dual_names.tsv)
+    assert done.stdout.startswith("有歧义") and "中山大学孙逸仙纪念医院" in done.stdout
     done = subprocess.run(run + ["华西"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stdout.startswith("未确定") and "城市" in done.stdout
     done = subprocess.run(run + ["協和", "--city", "北京"], capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -105,5 +105,11 @@ def test_dual_names_on_the_registry(db):
     assert len(_ids(db, "上海市浦东新区肺科医院", "上海市肺科医院")) == 2
     assert len(_ids(db, "中山大学附属肿瘤医院", "广东省肿瘤医院")) == 2  # two universities in 广州
     assert len(_ids(db, "北京大学口腔医院", "首都医科大学附属北京口腔医院")) == 2
+    # dual_names.tsv rows, each with a public source, and hard negatives next to them
+    assert len(_ids(db, "暨南大学附属第一医院", "广州华侨医院")) == 1
+    assert len(_ids(db, "中山大学孙逸仙纪念医院", "中山大学附属第二医院")) == 1
+    assert len(_ids(db, "中山大学附属第一医院", "中山大学孙逸仙纪念医院")) == 2  # 附属第一 vs 第二
+    assert len(_ids(db, "湖北省中西医结合医院", "湖北省新华医院")) == 1
+    assert len(_ids(db, "湖北省中西医结合医院", "湖北省中医院")) == 2
     method = db.execute("SELECT count(*) FROM listings WHERE match_method = 'dual_name'").fetchone()[0]
     assert method >= 4
