@@ -7,7 +7,13 @@ import re
 from collections import Counter
 from functools import cache
 
-from directory.context import complete_name, correct_place_typo
+from directory.context import (
+    complete_district_stem,
+    complete_name,
+    correct_place_typo,
+    county_in_city,
+    is_place_note,
+)
 from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
@@ -79,6 +85,9 @@ def _with_county(place: ListingPlace, province: str | None, county: str) -> List
 
     from directory.locate import resolve_listed
 
+    code = county_in_city(place.city, county)
+    if code is not None:
+        return replace(place, district=code, reason=f"{place.reason}; county cell {county}")
     m = resolve_listed(province, county)
     if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
         return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
@@ -112,6 +121,13 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
             cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
             full = complete_name(norm.clean, place.province, place.city, place.district, cells)
+            # 宜兴人民医院 in a 无锡 row (county 宜兴市) is 宜兴市人民医院: a county-level unit's bare stem.
+            if place.city and not place.district:
+                stemmed = complete_district_stem(full, place.city, county_in_city(place.city, li.get("raw_county")))
+                if stemmed != full:
+                    full = stemmed
+                    cell = (current_name(full)[0], li.get("raw_province"), li.get("raw_city"))
+                    place = place_of.get(cell) or place_of.setdefault(cell, _locate(cell, normalize_cached(full)))
             if full != norm.clean:
                 norm = normalize_cached(full)
             # The district a row is compared by is the one its name or city cell states; a county cell
@@ -119,10 +135,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             compare_district = place.district
             if place.city and not place.district and li.get("raw_county"):
                 place = _with_county(place, li.get("raw_province"), li["raw_county"])
-                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
-                district_name = _name(place.district) or ""
-                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
-                    norm = dataclasses.replace(norm, campus=None)
+            # (龙岗), (深圳福田) after a 深圳 hospital in a row of that district say where it is, not which campus.
+            if place.city and norm.campus and is_place_note(norm.campus, (place.city, place.district)):
+                norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
             compare_district = None
