@@ -31,6 +31,7 @@ from directory.names import (
     current_name,
     english_key,
     normalize_name,
+    split_brackets,
 )
 
 _EMPTY: frozenset = frozenset()
@@ -397,9 +398,9 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
         return best, _printed(first_seen[best])
     for r in rows:
         n = r.norm
-        base = n.clean
-        for sep in ("(", "（"):
-            base = base.split(sep)[0]
+        # Trailing brackets are aliases and notes; a bracket inside the name is part of it (焦作煤业(集团)中央医院
+        # is shown as 焦作煤业集团中央医院, not cut to 焦作煤业).
+        base = split_brackets(n.clean)[0]
         base = base.split("/")[0].strip()
         if n.department and base.endswith(n.department):
             base = base[: -len(n.department)]

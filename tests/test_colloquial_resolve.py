@@ -154,3 +154,41 @@ def test_renames_are_read_both_ways(index, listing):
         r = ask(index, name)
         assert r["best"]["id"] == listing("000:353"), name
     assert any("更名：成都军区总医院 → 西部战区总医院" in why for why in ask(index, "西部战区总医院")["best"]["reasons"])
+
+
+def _tied(r) -> set[str]:
+    return {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
+
+
+def test_n_yuan_is_the_citys_own_hospital_as_well_as_a_universitys(index, listing):
+    """二院 in a city can mean the city's own 第二医院 as well as a university's 附属第二医院: ambiguous unless
+    only one exists there, never a confident wrong answer."""
+    r = ask(index, "二院", "哈尔滨")
+    assert r["status"] == "ambiguous"
+    assert {listing("002:393"), listing("002:380")} <= _tied(r)  # 哈医大二院, 哈尔滨市第二医院
+    r = ask(index, "二院", "南京")
+    assert r["status"] == "ambiguous"
+    assert {listing("002:510"), listing("002:500")} <= _tied(r)  # 南医大二附院, 南京市第二医院
+    r = ask(index, "五院", "哈尔滨")  # only the city has a 第五医院 (黑龙江省第五医院 is the province's)
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:382")
+    # hard negatives: the city's district hospitals and a university's city-numbered hospital
+    r = ask(index, "一院", "杭州")
+    assert listing("002:934") not in _tied(r)  # 杭州市萧山区第一人民医院 is 萧山's, not the city's
+    r = ask(index, "浙大一院", "杭州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("001:617")  # not 浙大's 杭州市第一人民医院
+    r = ask(index, "附一院", "郑州")  # 附 says affiliated: the city's 第一人民医院 is not one of them
+    assert listing("002:369") not in _tied(r)
+
+
+def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, listing):
+    """一附院 / 附一院 in 郑州: 郑州大学's and 河南中医药大学's 第一附属医院 alike — a traditional-medicine
+    university is one of them when nothing of the owner is said."""
+    for said in ("一附院", "附一院"):
+        r = ask(index, said, "郑州")
+        assert r["status"] == "ambiguous", said
+        assert {listing("002:364"), listing("002:360")} <= _tied(r)
+    # hard negatives: once the owner is said, the answer is that owner's
+    r = ask(index, "郑大一附院", "郑州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:364")
+    r = ask(index, "中医一附院", "郑州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:360")
