@@ -8,7 +8,7 @@ says which of the row's places is meant; the row's province/city/district (from 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 # Level words a name can start with, longest first, and the level of the row's place they stand for.
 _LEVELS = (("自治区", "province"), ("省", "province"), ("地区", "city"), ("市", "city"), ("州", "city"),
@@ -86,6 +86,7 @@ def _stem(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 14)
 def county_in_city(city: str | None, cell: str | None) -> str | None:
     """The county-level unit of `city` (adcode) a list's county cell names, or None.
 
@@ -124,6 +125,7 @@ def county_in_city(city: str | None, cell: str | None) -> str | None:
     return near[0] if len(near) == 1 else None
 
 
+@lru_cache(maxsize=1 << 15)
 def complete_district_stem(name: str, city: str | None, county: str | None = None) -> str:
     """宜兴人民医院 in a 无锡 row is 宜兴市人民医院, 武进中医医院 in a 常州 row 武进区中医医院, 龙华新区中心医院 in a
     深圳 row 龙华区中心医院: a name that opens with the bare stem of one of its row's county-level units,

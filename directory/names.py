@@ -455,11 +455,20 @@ def _rename_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _any_rename() -> re.Pattern[str]:
+    """One pattern that finds whether any rename may apply: most names meet none, and one search is cheap."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p, _new in _rename_patterns()) or "(?!)")
+
+
+@lru_cache(maxsize=1 << 16)
 def apply_renames(text: str) -> str:
     """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
     解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied. A name that
     already carries the new name is not renamed again (南昌大学江西医学院 stays as it is)."""
     key = rename_key(text, drop_di=False)
+    if not _any_rename().search(key):
+        return text
     hit = False
     for pattern, new in _rename_patterns():
         if new not in key and pattern.search(key):
