@@ -199,6 +199,9 @@ def _hospital(joint, ref: str) -> str:
         ("fever:1887", "001:628"),  # 中国科学院大学宁波华美医院 = 宁波第二医院 (dual_names.tsv)
         ("fever:790", "000:324"),  # 哈尔滨市医科大学附属第三医院 = 哈尔滨医科大学附属肿瘤医院 (dual_names.tsv)
         ("fever:2484", "002:355"),  # 郑州大学第三附属医院 = 河南省妇幼保健院 (dual_names.tsv)
+        # a county cell says where a city's hospital stands, it does not make it the county's: 第二人民医院 in
+        # a 深圳 row of 福田区 is 深圳市第二人民医院, not a 福田区第二人民医院
+        ("fever:3004", "001:771"),
     ],
 )
 def test_fever_rows_join_their_manual_hospital(fever_joint, fever, manual):
