@@ -94,6 +94,20 @@ def _with_county(place: ListingPlace, province: str | None, county: str) -> List
     return place
 
 
+def _doubtful_carried_city(li: dict, norm, place: ListingPlace) -> bool:
+    """A city cell carried down from another line of a list whose labels are shifted (001 prints each city
+    label one row early: 江苏大学附属医院 under 南通, 江南大学附属医院 under 镇江) is doubtful when the name's
+    institution is seated in another city of the same province and the name states no place or campus of its
+    own. Such a row is resolved against its whole province instead of the carried city."""
+    if not place.city or place.source != "list" or norm.campus or "city carried from line" not in (li.get("note") or ""):
+        return False
+    from geodata.name_places import place_from_name
+
+    named = place_from_name(re.split(r"[(（]", norm.clean, maxsplit=1)[0])
+    return ("(institution's seat)" in named.reason and named.city_adcode is not None
+            and named.city_adcode != place.city and named.province_adcode == place.province)
+
+
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
     """Resolve listings in place (hospital_id, match fields, place) and return the hospital tables."""
     rows: list[Row] = []
@@ -148,6 +162,8 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
+        if country == "中国" and _doubtful_carried_city(li, norm, place):
+            key_city = None  # compared with its whole province; the hospital's city is weighed afterwards
         rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
     parents = campus_parent(res.clusters)

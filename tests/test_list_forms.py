@@ -202,6 +202,11 @@ def _hospital(joint, ref: str) -> str:
         # a county cell says where a city's hospital stands, it does not make it the county's: 第二人民医院 in
         # a 深圳 row of 福田区 is 深圳市第二人民医院, not a 福田区第二人民医院
         ("fever:3004", "001:771"),
+        # 001 prints each city label one row early: its carried city is doubtful for a university seated
+        # elsewhere in the province (江南大学 is in 无锡, 江苏大学 in 镇江)
+        ("fever:1363", "001:689"),  # 江南大学附属医院（无锡市第四人民医院） = 江南大学附属医院 (001, under 镇江)
+        ("fever:1363", "002:555"),  # … = 无锡市第四人民医院
+        ("fever:1753", "001:687"),  # 江苏大学附属医院 (镇江) = 江苏大学附属医院 (001, under 南通)
     ],
 )
 def test_fever_rows_join_their_manual_hospital(fever_joint, fever, manual):
@@ -217,7 +222,18 @@ def test_fever_rows_join_their_manual_hospital(fever_joint, fever, manual):
         ("fever:3011", "002:272"),  # 深圳市福田区第二人民医院 ≠ 深圳市第四人民医院 (福田区人民医院)
         ("fever:1481", "002:531"),  # 苏州大学附属第二医院（三香路院区）: a campus, not the listed main site
         ("fever:2489", "002:356"),  # 河南省第二人民医院 ≠ 河南省人民医院
+        ("fever:1753", "001:689"),  # 江苏大学附属医院 ≠ 江南大学附属医院
     ],
 )
 def test_fever_rows_keep_look_alikes_apart(fever_joint, fever, manual):
     assert _hospital(fever_joint, fever) != _hospital(fever_joint, manual)
+
+
+def test_a_carried_city_is_doubtful_only_for_a_university_seated_elsewhere(fever_joint):
+    """Only the two shifted 001 rows lose their carried city; a university's hospital printed under its own
+    city (中山大学附属第五医院 in 珠海, 003:488) keeps it."""
+    by_ref = {(li["source_file"][:3], li["line"]): li for li in fever_joint.listings}
+    assert by_ref[("003", 488)]["city_adcode"] == "440400"
+    hospital = {h["id"]: h for h in fever_joint.hospitals}
+    assert hospital[_hospital(fever_joint, "001:689")]["city_adcode"] == "320200"  # 无锡
+    assert hospital[_hospital(fever_joint, "001:687")]["city_adcode"] == "321100"  # 镇江
