@@ -18,8 +18,17 @@ from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
+from directory.match_rules import variants
 from directory.names import current_name, normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
+from directory.resolve import (
+    Row,
+    campus_parent,
+    canonical_name_with_source,
+    hospital_id,
+    linked_key,
+    linked_names,
+    resolve,
+)
 
 
 @cache
@@ -170,6 +179,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     by_id = {li["id"]: li for li in listings}
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
+    linked = linked_names()
     # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
     # is decided with the other facts (directory/facts/district.py).
     place_evidence: dict[str, list] = {}
@@ -208,6 +218,11 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             aliases.add((hid, r.raw_name, src))
             for extra in (*r.norm.aliases, *r.norm.former_names):
                 aliases.add((hid, extra, f"bracket in {src}"))
+            # The site's other plate from the knowledge files, though no list prints it (湖北省人民医院 for
+            # 武汉大学人民医院): a caller may say it. Overseas links only join printed names.
+            for v in variants(r.norm) if country == "中国" else ():
+                for other, _norm, file in linked.get(linked_key(v), ()):
+                    aliases.add((hid, other, f"{file}: same site as {v.clean}"))
     for li in listings:
         d = res.decisions[li["id"]]
         li.update(hospital_id=cluster_ids[d.cluster], match_method=d.method, match_score=d.score)

@@ -426,14 +426,41 @@ def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
     return country, place, n.core, n.numbers, local
 
 
+def linked_names() -> dict[tuple, list[tuple[str, NormalizedName, str]]]:
+    """Full key (identity and written places) → (name, its normalized form, file) for every other name the
+    knowledge files (must_link.tsv, dual_names.tsv) give the same site."""
+    names: dict[tuple, list[tuple[str, NormalizedName, str]]] = defaultdict(list)
+    for kind, file in (("must", "must_link.tsv"), ("dual", "dual_names.tsv")):
+        for link in load_links(kind):
+            a, b = normalize_name(link.name_a), normalize_name(link.name_b)
+            names[_full_key(a)].append((link.name_b, b, file))
+            names[_full_key(b)].append((link.name_a, a, file))
+    return names
+
+
+def linked_key(n: NormalizedName) -> tuple:
+    """The key `linked_names` is indexed by."""
+    return _full_key(n)
+
+
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
-    """Map a campus cluster to the main-site cluster of the same hospital in the same city."""
+    """Map a campus cluster to the main-site cluster of the same hospital in the same city.
+
+    A campus may be written under the hospital's other plate (上海市第一妇婴保健院（西院） of the site listed as
+    同济大学附属第一妇婴保健院): the main site is also found under the names knowledge files link to it."""
     main: dict[tuple, int] = {}
+    linked = linked_names()
     for cid, rows in enumerate(clusters):
         if campus_key(rows[0].norm.campus) is None:
             for r in rows:
                 for v in variants(r.norm):
                     main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
+    for cid, rows in enumerate(clusters):
+        if campus_key(rows[0].norm.campus) is None:
+            for r in rows:
+                for v in variants(r.norm):
+                    for _name, other, _file in linked.get(_full_key(v), ()):
+                        main.setdefault(_parent_key(r.country, r.city or r.province, other), cid)
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
         n = rows[0].norm

@@ -192,3 +192,23 @@ def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, listing
     assert r["status"] == "matched" and r["best"]["id"] == listing("002:364")
     r = ask(index, "中医一附院", "郑州")
     assert r["status"] == "matched" and r["best"]["id"] == listing("002:360")
+
+
+@pytest.mark.parametrize(("name", "city", "ref"), [
+    ("湖北省人民医院", "武汉", "002:415"),  # dual_names.tsv: 武汉大学人民医院's provincial plate
+    ("黑龙江省肿瘤医院", "哈尔滨", "002:395"),  # dual_names.tsv: 哈医大附属肿瘤医院 = 附属第三医院
+    ("昆华医院", "昆明", "002:927"),  # dual_names.tsv: 云南省第一人民医院
+    ("湖北省新华医院", "武汉", "002:406"),  # printed only in 002:3194, which resolution joins to 湖北省中西医结合医院
+])
+def test_a_sites_other_plate_finds_it_though_no_list_prints_it(index, listing, name, city, ref):
+    """The knowledge files' second names of a site are aliases of the hospital, for callers."""
+    r = ask(index, name, city)
+    assert r["status"] == "matched" and r["best"]["id"] == listing(ref)
+
+
+def test_other_plates_keep_their_neighbours_apart(index, listing):
+    # hard negatives: the same place, another core or ordinal; a plate is no short form of another hospital
+    for name, city, ref in (("湖北省中医院", "武汉", "002:415"), ("湖北省中医院", "武汉", "002:406"),
+                            ("黑龙江省医院", "哈尔滨", "002:395"), ("云南省第二人民医院", "昆明", "002:927")):
+        r = ask(index, name, city)
+        assert r["status"] != "matched" or r["best"]["id"] != listing(ref), (name, r["status"])

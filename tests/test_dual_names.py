@@ -113,3 +113,17 @@ def test_dual_names_on_the_registry(db):
     assert len(_ids(db, "湖北省中西医结合医院", "湖北省中医院")) == 2
     method = db.execute("SELECT count(*) FROM listings WHERE match_method = 'dual_name'").fetchone()[0]
     assert method >= 4
+
+
+def test_campus_under_the_other_plate(db):
+    """上海市第一妇婴保健院's 南院/西院/浦东分院 are campuses of the site 001/002 list under its university plate
+    (同济大学附属第一妇婴保健院, dual_names.tsv); the campus finds its main site through that link."""
+    main = db.execute("SELECT id FROM hospitals WHERE name LIKE '同济大学附属第一妇婴保健%' AND campus IS NULL").fetchall()
+    assert len(main) == 1
+    rows = db.execute("SELECT name, parent_id FROM hospitals WHERE name LIKE '上海市第一妇婴保健院%'").fetchall()
+    assert rows and all(parent == main[0][0] for _, parent in rows)
+    # Hard negatives: a district's 妇婴保健院 and the other university's 妇产科医院 (复旦, while 同济's plate has
+    # read 同济大学附属妇产科医院 since 2023) stay apart, and so do their campuses.
+    for like in ("上海市普陀区妇婴保健院", "复旦大学附属妇产科医院%"):
+        others = db.execute("SELECT id, parent_id FROM hospitals WHERE name LIKE ?", (like,)).fetchall()
+        assert others and all(main[0][0] not in (i, p) for i, p in others)

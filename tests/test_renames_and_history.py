@@ -84,6 +84,7 @@ def test_old_names_place_hospitals():
         ("第二炮兵总医院", "火箭军特色医学中心"),
         ("武警后勤学院附属医院", "中国人民武装警察部队特色医学中心"),
         ("煤炭总医院", "应急总医院"),
+        ("中国人民解放军第四五五医院(上海 455 医院)", "中国人民解放军海军特色医学中心"),
     ],
 )
 def test_renamed_names_are_one_identity(a, b):
@@ -101,6 +102,8 @@ def test_renamed_names_are_one_identity(a, b):
         ("沈阳军区总医院附属北方医院", "北部战区总医院"),  # a hospital named after another is not renamed
         ("东部战区总医院", "东部战区空军医院"),
         ("海军第971医院", "海军第905医院"),
+        ("中国人民解放军第 455 医院", "海军第905医院"),  # 455 became 海军特色医学中心, not 905
+        ("海军特色医学中心", "空军特色医学中心"),
         ("空军军医大学西京医院", "空军军医大学唐都医院"),
         ("华西医科大学附属第一医院", "四川大学华西第二医院"),  # the university's first vs second hospital
         ("湖南医科大学附属第二医院", "中南大学湘雅医院"),
