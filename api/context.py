@@ -11,6 +11,7 @@ from api import params, queries
 from api.catalog import Catalog, Service, parse_min_grade
 from api.errors import bad_request, not_found
 from api.registry import LiveRegistry, connect_ro
+from directory.eligibility import GradeRequirement, RequestedGrade, ServiceIndex
 
 API = "/api/v1"
 
@@ -43,9 +44,17 @@ def resolve_service() -> Service:
     return catalog().resolve_service(params.text("service", required=True), params.text("insurer"))
 
 
-def min_grade() -> tuple[int, int, str] | None:
+def min_grade() -> GradeRequirement | None:
     text = params.text("min_grade", max_len=20)
     return parse_min_grade(text) if text else None
+
+
+def service_index(s: Service, need: GradeRequirement | None = None) -> ServiceIndex:
+    """The service's nearest index (with a grade the caller asked for, its own), built once per registry."""
+    extra = [RequestedGrade(s, need)] if need else None
+    key = (s.id, need.label) if need else s.id
+    cat = catalog()
+    return cat.service_index(key, lambda: ServiceIndex.build(db(), cat.eligibility, s, extra))
 
 
 def candidate_brief(c: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from pypinyin import lazy_pinyin
 MAX_LEN = 12
 _SPACE = re.compile(r"\s+")
 _ASCII = re.compile(r"[^0-9a-z]")
-_PIECES = re.compile(r"[0-9A-Za-z]+|[\u3400-\u9fff]+")
+_PIECES = re.compile(r"[0-9A-Za-z]+|[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
 def _substrings(text: str, max_len: int = MAX_LEN) -> set[str]:
@@ -41,7 +41,7 @@ def _substrings(text: str, max_len: int = MAX_LEN) -> set[str]:
 
 def _pinyin_terms(text: str) -> set[str]:
     out: set[str] = set()
-    for piece in re.findall(r"[\u3400-\u9fff]+", text):
+    for piece in re.findall(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+", text):
         sylls = [_ASCII.sub("", s.lower()) for s in lazy_pinyin(piece)]
         sylls = [s for s in sylls if s]
         initials = "".join(s[0] for s in sylls)

@@ -58,7 +58,7 @@ def _service_rows(manifest: Manifest) -> list[dict]:
                 "id": doc.service_id(s.key), "name": s.name, "insurer": doc.insurer, "product": doc.product,
                 "source_file": doc.file, "kind": s.kind, "rule": s.rule, "min_grade": s.min_grade,
                 "public_only": int(s.public_only), "city_proper_only": int(s.city_proper_only),
-                "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
+                "inpatient": int(s.inpatient), "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
             }
             if s.replaces:
                 if row["id"] not in stand_ins or doc.imported_at >= stand_ins[row["id"]]["_at"]:
@@ -119,7 +119,7 @@ def parse_sources(manifest: Manifest, progress: Progress = _quiet) -> ParsedSour
             out.tables.append(
                 {"id": table_id, "source_file": doc.file, "key": spec.key, "title": spec.title,
                  "first_line": spec.first_line, "last_line": spec.last_line, "layout": spec.layout,
-                 "rows_parsed": n_rows, "rows_rejected": len(parsed.rejects)}
+                 "rows_parsed": n_rows, "rows_rejected": len(parsed.rejects), "incomplete": spec.incomplete or None}
             )
             out.table_services.extend({"table_id": table_id, "service_id": doc.service_id(s)} for s in spec.services)
         progress(f"[{i}/{len(manifest.documents)}] {doc.file}: {len(doc.tables)} tables, {doc_rows} rows")
@@ -144,6 +144,18 @@ def resolve_coverage(parsed: ParsedSources) -> list[dict]:
         if adcode:
             coverage.update((sid, adcode) for sid in services_of.get(entry["table_id"], ()))
     return [{"service_id": s, "adcode": a} for s, a in sorted(coverage)]
+
+
+def decide_verdicts(path: Path) -> int:
+    """Write the `verdicts` table (directory/eligibility) into the registry file at `path`."""
+    from directory.eligibility.precompute import write_verdicts
+
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            return write_verdicts(conn)
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -294,6 +306,10 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         progress("Indexing names for search")
         add_search_index(tmp)
         seconds["write"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        progress("Deciding eligibility (verdicts)")
+        verdict_count = decide_verdicts(tmp)
+        seconds["verdicts"] = time.perf_counter() - t0
         seconds["total"] = time.perf_counter() - started
         # Timing is known only now: add it (and the per-table rows) to the file before it goes live.
         with sqlite3.connect(tmp) as conn:
@@ -308,4 +324,5 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         if tmp.exists():
             tmp.unlink()
     counts = {name: len(rows) for name, rows in tables.items()}
+    counts["verdicts"] = verdict_count
     return BuildResult(path=out, seconds=time.perf_counter() - started, counts=counts)

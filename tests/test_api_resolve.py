@@ -89,7 +89,7 @@ def test_eligibility_takes_a_city_and_reports_ambiguity(api, hospital_of):
     err = get(api, "/api/v1/eligibility", 400, hospital="华西", service="002-green-channel")["error"]
     assert err["code"] == "unknown_hospital" and "城市" in err["message"]
     body = get(api, "/api/v1/eligibility", hospital="华西", city="成都", service="002-green-channel")
-    assert body["hospital"]["id"] == hospital_of("000:358") and body["eligible"] is True
+    assert body["hospital"]["id"] == hospital_of("000:358") and body["verdict"] == "eligible"
     assert body["matched"]["method"] == "short_form"
     body = get(api, "/api/v1/eligibility", hospital="协和", city="武汉", service="重疾绿通", insurer="众安")
     assert body["hospital"]["id"] == hospital_of("001:809")

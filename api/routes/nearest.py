@@ -1,11 +1,20 @@
-"""The agent's questions: nearest eligible hospitals for a service in a city; is one hospital eligible."""
+"""The agent's questions: nearest hospitals for a service around a place; may one hospital be used for a
+service. HTTP glue only — the verdicts and the ordering come from directory.eligibility."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
 from api import params, queries
-from api.context import API, catalog, db, find_hospital, min_grade, resolve_service
-from api.rules import evidence_for, hospital_brief, nearest, verdict
+from api.context import API, catalog, db, find_hospital, min_grade, resolve_service, service_index
+from directory.eligibility import (
+    RequestedGrade,
+    decide,
+    hospital_brief,
+    nearest,
+    origin_for,
+    subject,
+    verdict_answer,
+)
 
 bp = Blueprint("nearest", __name__)
 
@@ -14,25 +23,17 @@ bp = Blueprint("nearest", __name__)
 def nearest_():
     cat = catalog()
     s = resolve_service()
-    city_q = params.text("city", required=True, max_len=40)
+    city_q = params.text("city", required=True, max_len=100)
     place = cat.resolve_city(city_q)
     limit = params.integer("limit", 10, 1, 100)
-    req = min_grade()
-    given = params.lat_lon()
-    if given:
-        origin, source = given, "caller"
-    else:
-        origin, source = None, None
-        for code in (place.get("district_adcode"), place["city_adcode"]):
-            r = cat.regions.get(code or "")
-            if r and r["lat"] is not None and r["lon"] is not None:
-                origin, source = (r["lat"], r["lon"]), f"centre of {r['name']} ({code})"
-                break
-    body = nearest(db(), cat, s, place, origin, source or "none", limit, req)
-    head = {"service": s.full(), "city": {**(cat.region_brief(place["city_adcode"]) or {}),
-                                          "query": city_q, "how": place["reason"],
-                                          "district": cat.region_brief(place.get("district_adcode"))},
-            "limit": limit, "min_grade": req[2] if req else None}
+    need = min_grade()
+    origin = origin_for(cat.eligibility.regions, place, params.lat_lon())
+    body = nearest(cat.eligibility, service_index(s, need), place, origin, limit)
+    head = {"service": s.full(),
+            "city": {**(cat.region_brief(place.city_adcode) or {}), "query": city_q, "how": place.how,
+                     "district": cat.region_brief(place.district_adcode),
+                     "answered_for": cat.region_brief(place.scope)},
+            "limit": limit, "min_grade": need.label if need else None}
     return jsonify({"query": head, **body})
 
 
@@ -40,19 +41,16 @@ def nearest_():
 def eligibility():
     cat = catalog()
     s = resolve_service()
-    city_q = params.text("city", max_len=40)
-    city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
+    city_q = params.text("city", max_len=100)
+    city_adcode = cat.resolve_city(city_q).city_adcode if city_q else None
     h, matched = find_hospital(params.text("hospital", required=True), city_adcode)
+    need = min_grade()
     conn = db()
-    listed = queries.is_listed(conn, s.id, h["id"])
-    v = verdict(cat, s, h, listed, min_grade())
-    ev = evidence_for(conn, s, [(h, v)])[0] if v.eligible else []
-    notes = []
-    if not v.eligible and s.kind != "city_coverage":
-        related = queries.listed_related_sites(conn, s.id, h)
+    v = decide(cat.eligibility, s, subject(conn, s, h["id"]), [RequestedGrade(s, need)] if need else None)
+    notes = [n.say() for n in s.incomplete]
+    if v.verdict == "not_eligible" and s.kind != "city_coverage":
+        related = [n for n in queries.listed_related_sites(conn, s.id, h) if n != h["name"]]
         if related:
-            notes.append(f"related site(s) listed for this service: {'、'.join(related)}")
-    answer = {"listed": True, "covered": True, "unverified": None, "not_eligible": False}[v.status]
+            notes.append(f"同一机构的其他院区在{s.name}名单中：{'、'.join(related)}")
     return jsonify({"hospital": hospital_brief(h), "matched": matched, "service": s.full(),
-                    "eligible": answer, "eligibility_status": v.status, "reasons": v.reasons,
-                    "notes": notes, "evidence": ev})
+                    "min_grade": need.label if need else None, **verdict_answer(v), "notes": notes})

@@ -1,0 +1,29 @@
+"""Listed: a hospital-list service may be used at the hospitals its lists name (the list row is the evidence)."""
+from __future__ import annotations
+
+from directory.eligibility.facts import Fact
+from directory.eligibility.rules.base import Rule, RuleResult, Subject
+
+
+class Listed(Rule):
+    key = "listed"
+    title = "服务名单"
+
+    @classmethod
+    def for_service(cls, service):
+        return cls(service) if service.kind != "city_coverage" else None
+
+    def check(self, subject: Subject, ctx) -> RuleResult:
+        s = self.service
+        if subject.listings:
+            first = subject.listings[0]
+            lines = "、".join(str(e["line"]) for e in subject.listings[:5])
+            fact = Fact("listing", f"{first['source_file']}:{first['line']}", "stated",
+                        f"{first['source_file']} 第 {lines} 行", first.get("raw_name"))
+            return self.result("pass", [fact], f"列在{s.name}名单中（{first['source_file']} 第 {lines} 行："
+                               f"“{first.get('raw_name')}”）", subject.listings)
+        if s.incomplete:
+            fact = Fact("listing", None, None, s.where_printed(), None)
+            return self.result("unknown", [fact], f"不在已解析的{s.name}名单中，但该名单不完整，无法确定")
+        fact = Fact("listing", False, "stated", s.where_printed(), None)
+        return self.result("fail", [fact], f"不在{s.name}名单中（{s.where_printed()}）")
