@@ -28,6 +28,7 @@ from directory.resolve import (
     linked_key,
     linked_names,
     resolve,
+    site_campus,
 )
 
 
@@ -209,7 +210,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
             "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
             "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
-            "campus": members[0].norm.campus, "listing_count": len(members),
+            "campus": site_campus(members), "listing_count": len(members),
             "overseas_city": members[0].city if country != "中国" else None,
         })
         for r in members:

@@ -396,8 +396,11 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
             first_seen.setdefault(form, r)
         best = max(counts, key=lambda s: (counts[s], len(s), s))
         return best, _printed(first_seen[best])
+    campus = site_campus(rows)
     for r in rows:
         n = r.norm
+        if campus is None and campus_key(n.campus) is not None:
+            continue  # the main site, also printed as its campus (积水潭医院新街口院区): named as the hospital
         # Trailing brackets are aliases and notes; a bracket inside the name is part of it (焦作煤业(集团)中央医院
         # is shown as 焦作煤业集团中央医院, not cut to 焦作煤业).
         base = split_brackets(n.clean)[0]
@@ -413,10 +416,17 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
     if not current:
         best, reasons = current_name(best)
         source = f"renamed from {max(pool, key=lambda s: (len(s), pool[s], s))}: " + "; ".join(reasons)
-    campus = rows[0].norm.campus
     if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
     return best, source
+
+
+def site_campus(rows: list[Row]) -> str | None:
+    """The campus a cluster is: none when some row names the hospital without a campus — a main site that a
+    list prints under its campus name (北京协和医院东单院区, must_link.tsv) is still the main site."""
+    if any(campus_key(r.norm.campus) is None for r in rows):
+        return None
+    return rows[0].norm.campus
 
 
 def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
@@ -451,12 +461,12 @@ def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     main: dict[tuple, int] = {}
     linked = linked_names()
     for cid, rows in enumerate(clusters):
-        if campus_key(rows[0].norm.campus) is None:
+        if campus_key(site_campus(rows)) is None:
             for r in rows:
                 for v in variants(r.norm):
                     main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
     for cid, rows in enumerate(clusters):
-        if campus_key(rows[0].norm.campus) is None:
+        if campus_key(site_campus(rows)) is None:
             for r in rows:
                 for v in variants(r.norm):
                     for _name, other, _file in linked.get(_full_key(v), ()):
@@ -464,7 +474,7 @@ def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
         n = rows[0].norm
-        if campus_key(n.campus) is not None:
+        if campus_key(site_campus(rows)) is not None:
             for v in variants(n):
                 key = _parent_key(rows[0].country, rows[0].city or rows[0].province, v)
                 if key in main and main[key] != cid:

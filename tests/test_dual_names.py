@@ -127,3 +127,24 @@ def test_campus_under_the_other_plate(db):
     for like in ("上海市普陀区妇婴保健院", "复旦大学附属妇产科医院%"):
         others = db.execute("SELECT id, parent_id FROM hospitals WHERE name LIKE ?", (like,)).fetchall()
         assert others and all(main[0][0] not in (i, p) for i, p in others)
+
+
+def test_a_main_site_printed_under_its_campus_name(db):
+    """must_link.tsv: a list that names the main site by its campus (积水潭医院新街口院区, 协和医院东单院区 — one
+    published address) joins the hospital; the cluster stays the main site, named as the hospital, and the
+    other campuses keep it as their parent."""
+    main = _ids(db, "北京积水潭医院新街口院区", "北京市积水潭医院")
+    assert len(main) == 1
+    (hid,) = main
+    name, campus, parent = db.execute("SELECT name, campus, parent_id FROM hospitals WHERE id = ?", (hid,)).fetchone()
+    assert "院区" not in name and campus is None and parent is None
+    # hard negatives: the other campuses are sites of their own, children of the main site
+    for other in ("北京积水潭医院回龙观院区", "北京积水潭医院新龙泽院区"):
+        (oid,) = _ids(db, other)
+        assert oid != hid
+        assert db.execute("SELECT parent_id FROM hospitals WHERE id = ?", (oid,)).fetchone()[0] == hid
+    assert len(_ids(db, "北京协和医院", "中国医学科学院北京协和医院东单院区")) == 1
+    assert len(_ids(db, "北京协和医院", "中国医学科学院北京协和医院西单院区")) == 2
+    assert len(_ids(db, "首都医科大学附属北京同仁医院", "首都医科大学附属北京同仁医院西区")) == 2
+    assert len(_ids(db, "首都医科大学附属北京同仁医院南区", "北京同仁医院南苑(亦庄院区)")) == 1
+    assert len(_ids(db, "首都医科大学附属北京同仁医院", "首都医科大学附属北京同仁医院南区")) == 2

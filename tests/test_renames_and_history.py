@@ -210,3 +210,12 @@ def test_list_spellings_of_universities_and_numbers(a, b):
 def test_list_spellings_keep_look_alikes_apart(a, b):
     na, nb = nn(a), nn(b)
     assert not compatible(na, nb)[0] or name_score(na, nb) < FUZZY_THRESHOLD
+
+
+def test_a_merged_hospital_becomes_a_campus():
+    """广州市妇婴医院 is the 妇婴院区 of 广州市妇女儿童医疗中心 since 2006 (renames.tsv): a campus, not the centre."""
+    a, b = nn("广州市妇婴医院"), nn("广州市妇女儿童医疗中心妇婴院区")
+    assert (a.core, a.numbers, a.campus) == (b.core, b.numbers, b.campus)
+    assert compatible(a, b)[0]
+    c = nn("广州市妇女儿童医疗中心")
+    assert not compatible(a, c)[0]  # the centre's main site is another site
