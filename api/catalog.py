@@ -26,6 +26,10 @@ _MIN_GRADE = re.compile(r"^([一二三123])(?:级)?(特|甲|乙|丙)?(?:等)?(?:
 _CN_LEVEL = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
 _CN_CLASS = {"特": 4, "甲": 3, "乙": 2, "丙": 1}
 _ASCII = re.compile(r"[^0-9a-z]")
+
+
+def _abroad_key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip()).lower().replace("（", "(").replace("）", ")")
 _SPACE = re.compile(r"\s+")
 
 
@@ -137,9 +141,58 @@ class Catalog:
             if service_id in self.services:
                 self.services[service_id].areas.add(adcode)
         self.insurers = sorted({s.insurer for s in self.services.values() if s.insurer})
+        self._load_extras(conn)
         self._service_indexes: dict[str, Any] = {}
         self._index_lock = threading.Lock()
         self._load_names(conn)
+
+    # ---- catalog, teams, row notes, places abroad (tables that an older registry may lack) --------
+    def _load_extras(self, conn: sqlite3.Connection) -> None:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        self.conditions: dict[str, list[dict[str, Any]]] = {}
+        self.merged: dict[str, str] = {}
+        self.restrictions: dict[tuple[str, str], dict[str, Any]] = {}
+        self.teams: dict[str, list[dict[str, Any]]] = {}
+        self.abroad_names: dict[str, list[str]] = {}
+        if "service_conditions" in tables:
+            for r in conn.execute("select * from service_conditions order by id"):
+                self.conditions.setdefault(r["service_id"], []).append(dict(r))
+        if "service_merges" in tables:
+            self.merged = {r["service_id"]: r["merged_into"] for r in conn.execute("select * from service_merges")}
+        if "row_restrictions" in tables:
+            self.restrictions = {(r["service_id"], r["hospital_id"]): dict(r)
+                                 for r in conn.execute("select * from row_restrictions")}
+        if "teams" in tables:
+            for r in conn.execute("select * from teams order by id"):
+                self.teams.setdefault(r["hospital_id"], []).append(dict(r))
+        if "overseas_places" in tables:
+            for r in conn.execute("select * from overseas_places"):
+                level = r["level"]
+                self.regions[r["code"]] = {"adcode": r["code"], "name": r["name"], "level": level,
+                                           "parent_adcode": r["parent_code"], "lat": r["lat"], "lon": r["lon"],
+                                           "tier": None, "name_en": r["name_en"], "country": r["country"],
+                                           "abroad": True}
+                for label in (r["name"], r["name_en"], *(r["aliases"] or "").split("|")):
+                    if label:
+                        self.abroad_names.setdefault(_abroad_key(label), []).append(r["code"])
+
+    def how_to_use(self, service_id: str) -> dict[str, Any]:
+        from directory.service_catalog import how_to_use
+
+        return how_to_use(self.conditions.get(service_id, []))
+
+    def resolve_abroad(self, query: str) -> dict[str, Any] | None:
+        """A country, US state or city abroad by its Chinese or English name (cities first)."""
+        order = {"city": 0, "region": 1, "country": 2}
+        codes = sorted(set(self.abroad_names.get(_abroad_key(query), [])), key=lambda c: order[self.regions[c]["level"]])
+        if not codes:
+            return None
+        r = self.regions[codes[0]]
+        country = r["country"]
+        country_name = (self.regions.get(country) or {}).get("name", country)
+        how = f"{query} = {r['name']} / {r['name_en']}（{country_name}，境外地点）"
+        return {"city_adcode": r["adcode"], "district_adcode": None, "province_adcode": country, "status": "abroad",
+                "reason": how, "abroad": True, "level": r["level"]}
 
     # ---- names -------------------------------------------------------------------------------
     def _load_names(self, conn: sqlite3.Connection) -> None:
@@ -211,6 +264,7 @@ class Catalog:
     def resolve_service(self, query: str, insurer: str | None = None) -> Service:
         q = _SPACE.sub(" ", query.strip())
         ql = q.lower()
+        q = self.merged.get(q, q)  # a service printed twice answers under the one it was merged into
         if q in self.services:
             s = self.services[q]
             if not self._insurer_ok(s, insurer):
@@ -271,6 +325,10 @@ class Catalog:
 
     def resolve_city(self, query: str) -> dict[str, Any]:
         m = resolve_city_query(query)
+        if not (m.city_adcode or m.province_adcode or m.candidates):
+            abroad = self.resolve_abroad(query)
+            if abroad:
+                return abroad
         if m.candidates and not m.city_adcode:
             raise bad_request("ambiguous_city", f"city {query!r} is ambiguous: {m.reason}",
                               [c for c in (self.region_brief(a) for a in m.candidates) if c])

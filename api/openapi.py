@@ -19,7 +19,20 @@ SERVICE = _q("service", "Service id (002-green-channel) or a name as people say 
              example="重疾绿通")
 INSURER = _q("insurer", "Narrows `service` to one insurer (substring: 众安, 中宏, 平安).", example="众安")
 CITY = _q("city", "A city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区, a county-level city "
-          "such as 彭州市) or a 6-digit adcode.", True, example="温州")
+          "such as 彭州市) or a 6-digit adcode; abroad, a city, US state or country in Chinese or English "
+          "(洛杉矶, London, 佛罗里达州, 日本, 首尔) or its code (US-5368361).", True, example="温州")
+SPECIALTY = _q("specialty", "Only hospitals with a team for this disease or field (胃癌, 肺部肿瘤, 乳腺癌): matched "
+               "directly, by synonym, or by a broader or narrower field (胃癌 within 胃肠肿瘤 within 消化道肿瘤); "
+               "the evidence names the team and its lines.", example="胃癌")
+CALLER = [
+    _q("sum_insured", "The caller's main-policy sum insured (50万, 500000元): decides a service's minimum sum "
+       "insured. Without it the answer says what to ask. `min_sum_insured` is accepted as the same.",
+       schema={"type": "string", "maxLength": 20}, example="50万"),
+    _q("policy_start", "Policy effective date (YYYY-MM-DD); with diagnosed_on decides a counted waiting period.",
+       schema={"type": "string", "maxLength": 20}, example="2024-01-01"),
+    _q("diagnosed_on", "Date of diagnosis (YYYY-MM-DD).", schema={"type": "string", "maxLength": 20},
+       example="2024-06-01"),
+]
 MIN_GRADE = _q("min_grade", "Minimum hospital grade: 一级, 二级, 三级, 三级乙等, 三级甲等 (or 1, 2, 3). A hospital "
                "of unknown grade stays in the answer as 'unverified'.", example="三级")
 
@@ -57,7 +70,9 @@ def spec() -> dict[str, Any]:
         "distance_km": {"type": "number", "nullable": True, "description": "Great-circle km from the origin; "
                         "null when the hospital has no coordinates (listed last)."},
         "in_city": {"type": "boolean"},
-        "eligibility_status": {"type": "string", "enum": ["listed", "covered", "unverified"]},
+        "eligibility_status": {"type": "string", "enum": ["listed", "covered", "unverified", "not_eligible"],
+                               "description": "not_eligible only when a caller fact given (sum_insured, "
+                                              "diagnosed_on) rules the service out."},
         "reasons": {"type": "array", "items": {"type": "string"},
                     "description": "Why a hospital is 'unverified' (grade / ownership / district not recorded)."},
         "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}]}
@@ -85,14 +100,17 @@ def spec() -> dict[str, Any]:
                        schema={"type": "number", "minimum": -180, "maximum": 180}),
                     _q("limit", "How many results (1–100).", schema={"type": "integer", "minimum": 1, "maximum": 100,
                                                                      "default": 10}),
-                    MIN_GRADE],
-                "Results; when none is in the city, the nearest elsewhere with in_city=false and a message.",
+                    MIN_GRADE, SPECIALTY, *CALLER],
+                "Results; when none is in the city, the nearest elsewhere with in_city=false and a message; "
+                "how_to_use (the service's conditions with their manual lines) and caller (what the caller's "
+                "facts decide, or what to ask).",
                 "NearestResponse", "nearest"),
             "/api/v1/eligibility": _get(
                 "Is one hospital eligible for a service (yes / no / unverified) and why", [
                     _q("hospital", "Hospital id or name as a caller says it.", True, example="北医三院"),
-                    SERVICE, INSURER, MIN_GRADE],
-                "eligible is true, false, or null when unverified; with evidence and reasons.", None, "eligibility"),
+                    SERVICE, INSURER, MIN_GRADE, *CALLER],
+                "eligible is true, false, or null when unverified; with evidence and reasons, how_to_use and "
+                "caller.", None, "eligibility"),
             "/api/v1/resolve": _get(
                 "The canonical hospital for a name as people say it", [
                     _q("name", "The name as said or written (北医三院, 瑞金医院).", True, example="瑞金医院"),
@@ -116,6 +134,15 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": _resp("The hospital."), **ERRORS}}},
             "/api/v1/services": _get("All services with kind, rule, aliases and counts", [], "Services.", None,
                                      "services"),
+            "/api/v1/services/{service_id}": {"get": {
+                "summary": "One service's catalog entry: what it is, who may use it, waiting period, how often, "
+                           "sum insured, how to apply, lead times, exclusions, provider — each with its manual line",
+                "operationId": "service",
+                "parameters": [{"name": "service_id", "in": "path", "required": True,
+                                "description": "Service id (002-green-channel); a service merged as printed twice "
+                                               "answers under the one it was merged into.",
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _resp("The service with how_to_use and conditions by aspect."), **ERRORS}}},
             "/api/v1/cities": _get("Cities (prefecture level) matching q, with tier and hospital count", [
                 _q("q", "Part of a city name, any printed form, or an adcode."),
                 _q("limit", "Maximum results (1–500).", schema={"type": "integer", "minimum": 1, "maximum": 500,
@@ -139,6 +166,12 @@ def spec() -> dict[str, Any]:
                              "which entries say so, the rule."},
                 "notes": {"type": "array", "items": {"type": "string"}},
                 "origin": {"type": "object", "nullable": True},
+                "how_to_use": {"type": "object", "description": "say: one Chinese sentence to read out; items: "
+                               "each condition (aspect, label, text as printed, source_file, line)."},
+                "list_notes": {"type": "array", "items": {"type": "object"},
+                               "description": "What the list itself says about its use (以实际预约页面为准 …)."},
+                "caller": {"type": "object", "description": "outcome pass / fail / unknown of the caller's facts, "
+                           "say, ask_caller (questions to ask), checks with evidence."},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestItem"}}}},
             "HospitalPage": {"type": "object", "properties": {
                 "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},

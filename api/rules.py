@@ -14,6 +14,7 @@ the reasons. The evidence is the coverage_entries rows (file, line, city as prin
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,9 @@ def verdict(cat: Catalog, s: Service, h: dict[str, Any], listed: bool,
         v = coverage_verdict(cat, s, h)
     else:
         v = Verdict("listed") if listed else Verdict("not_eligible", [f"not in the {s.name} list"])
+        restricted = cat.restrictions.get((s.id, h["id"])) if listed else None
+        if restricted:  # the list row's own note rules this service out (directory/row_notes.py)
+            return Verdict("not_eligible", [restricted["say"]])
     if v.eligible and min_req:
         excluded, why = grade_check(h, min_req, "you asked for")
         if excluded:
@@ -178,6 +182,17 @@ def evidence_for(conn: sqlite3.Connection, s: Service, items: list[tuple[dict[st
     return [by_h.get(h["id"], []) for h, _v in items]
 
 
+def team_grouped(cat: Catalog, s: Service, hospital_id: str, evidence: list[dict]) -> list[dict]:
+    """Rows of a team list as one evidence item per team (naming it), not one per printed row."""
+    from directory.teams import team_evidence
+
+    teams = [t for t in cat.teams.get(hospital_id, []) if t["table_id"] in s.tables]
+    if not teams:
+        return evidence
+    covered = {lid for t in teams for lid in json.loads(t["listing_ids"])}
+    return [team_evidence(t) for t in teams] + [e for e in evidence if e.get("listing_id") not in covered]
+
+
 def hospital_brief(h: dict[str, Any]) -> dict[str, Any]:
     return {"id": h["id"], "name": h["name"], "province": h.get("province"), "city": h.get("city"),
             "district": h.get("district") or None, "grade": h.get("grade") or None,
@@ -209,7 +224,10 @@ class ServiceIndex:
         by_city: dict[str | None, list[int]] = {}
         for i, (h, _v) in enumerate(items):
             by_city.setdefault(h.get("city_adcode"), []).append(i)
+            if (h.get("country") or "中国") != "中国" and h.get("province_adcode"):
+                by_city.setdefault(h["province_adcode"], []).append(i)  # a country abroad is a place too
         evidence = evidence_for(conn, s, items) if items else []
+        evidence = [team_grouped(cat, s, h["id"], ev) for (h, _v), ev in zip(items, evidence, strict=True)]
         return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()}, evidence)
 
 
@@ -235,7 +253,9 @@ def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: tuple[float, float
 
 def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str, Any],
             origin: tuple[float, float] | None, origin_source: str, limit: int,
-            min_req: tuple[int, int, str] | None) -> dict[str, Any]:
+            min_req: tuple[int, int, str] | None,
+            only: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """`only`: hospital id → the evidence that keeps it (a specialty filter); others are left out."""
     city = place["city_adcode"]
     city_name = cat.name_of(city) or city
     idx = cat.service_index(s, lambda: ServiceIndex.build(conn, cat, s))
@@ -244,6 +264,8 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
         out = []
         for i, d in ranked:
             h, v = idx.items[i]
+            if only is not None and h["id"] not in only:
+                continue
             if min_req:
                 v = verdict(cat, s, h, s.kind != "city_coverage", min_req)
                 if not v.eligible:
@@ -258,15 +280,16 @@ def nearest(conn: sqlite3.Connection, cat: Catalog, s: Service, place: dict[str,
         eligible_total = len(idx.items)
     else:
         others = np.setdiff1d(np.arange(len(idx.items)), city_positions, assume_unique=True)
-        want = None if min_req else limit
+        want = None if (min_req or only is not None) else limit
         chosen = apply_min(_ranked(idx, others, origin, want))[:limit]
         eligible_total = len(idx.items)
     results = []
+    in_city_ids = {idx.items[i][0]["id"] for i in city_positions}
     for h, v, d, i in chosen:
-        ev = idx.evidence[i]
+        ev = only[h["id"]] if only is not None else idx.evidence[i]
         item = hospital_brief(h)
         item.update({"distance_km": None if d is None else round(d, 2),
-                     "in_city": h.get("city_adcode") == city, "eligibility_status": v.status,
+                     "in_city": h["id"] in in_city_ids, "eligibility_status": v.status,
                      "reasons": v.reasons, "evidence": ev})
         results.append(item)
     out: dict[str, Any] = {"in_city_count": len(in_city), "eligible_total": eligible_total, "count": len(results)}

@@ -168,6 +168,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     progress(f"Parsing {len(manifest.documents)} source documents")
     t0 = time.perf_counter()
     parsed = parse_sources(manifest, progress)
+    from directory import build_extras
+
+    extras = build_extras.before_resolve(parsed, manifest)  # services printed twice, catalog, row notes
     seconds["parse"] = time.perf_counter() - t0
 
     progress(f"Resolving {len(parsed.coverage_entries)} covered cities")
@@ -182,6 +185,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     from geodata.geocoder import load_cache
 
     attach_coordinates(resolved["hospitals"], load_cache())
+    extra_tables = build_extras.after_resolve(parsed, resolved, extras)
     seconds["resolve"] = time.perf_counter() - t0
     place_report = place_stats(parsed.listings, resolved["hospitals"])
 
@@ -195,6 +199,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         "sources": parsed.sources, "source_tables": parsed.tables, "services": parsed.services,
         "table_services": parsed.table_services, "listings": parsed.listings,
         "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,
+        **extra_tables,
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -56,8 +56,9 @@ def hospitals():
         args.append(_province_adcode(cat, province))
     city_q = params.text("city", max_len=40)
     if city_q:
-        clauses.append("city_adcode = ?")
-        args.append(cat.resolve_city(city_q)["city_adcode"])
+        code = cat.resolve_city(city_q)["city_adcode"]
+        clauses.append("(city_adcode = ? or province_adcode = ?)")  # a country abroad holds its hospitals
+        args.extend([code, code])
     grade = params.text("grade", max_len=20)
     if grade:
         if grade in ("unknown", "未知"):

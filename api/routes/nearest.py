@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from api import params, queries
+from api.answers import apply_caller, caller_facts, no_list_answer, service_guide, specialty_filter
 from api.context import API, catalog, db, find_hospital, min_grade, resolve_service
-from api.rules import evidence_for, hospital_brief, nearest, verdict
+from api.rules import evidence_for, hospital_brief, nearest, team_grouped, verdict
 
 bp = Blueprint("nearest", __name__)
 
@@ -28,11 +29,20 @@ def nearest_():
             if r and r["lat"] is not None and r["lon"] is not None:
                 origin, source = (r["lat"], r["lon"]), f"centre of {r['name']} ({code})"
                 break
-    body = nearest(db(), cat, s, place, origin, source or "none", limit, req)
+    facts = caller_facts()
+    only, specialty = specialty_filter(cat)
+    if s.kind == "no_list":
+        body = no_list_answer(cat, s)
+    else:
+        body = nearest(db(), cat, s, place, origin, source or "none", limit, req, only)
+    if specialty:
+        body.setdefault("notes", []).append(specialty["note"])
     head = {"service": s.full(), "city": {**(cat.region_brief(place["city_adcode"]) or {}),
                                           "query": city_q, "how": place["reason"],
                                           "district": cat.region_brief(place.get("district_adcode"))},
-            "limit": limit, "min_grade": req[2] if req else None}
+            "limit": limit, "min_grade": req[2] if req else None, "specialty": specialty, **facts["query"]}
+    body.update(service_guide(cat, s))
+    apply_caller(cat, s, facts, body)
     return jsonify({"query": head, **body})
 
 
@@ -44,13 +54,24 @@ def eligibility():
     conn = db()
     listed = queries.is_listed(conn, s.id, h["id"])
     v = verdict(cat, s, h, listed, min_grade())
-    ev = evidence_for(conn, s, [(h, v)])[0] if v.eligible else []
+    ev = team_grouped(cat, s, h["id"], evidence_for(conn, s, [(h, v)])[0]) if v.eligible else []
+    facts = caller_facts()
     notes = []
     if not v.eligible and s.kind != "city_coverage":
         related = queries.listed_related_sites(conn, s.id, h)
         if related:
             notes.append(f"related site(s) listed for this service: {'、'.join(related)}")
+    restricted = cat.restrictions.get((s.id, h["id"]))
+    if restricted:
+        ev = [{"service_id": s.id, "source_file": restricted["source_file"], "line": restricted["line"],
+               "note": restricted["note"], "listing_id": restricted["listing_id"]}]
+    if s.kind == "no_list":
+        notes.append(no_list_answer(cat, s)["message"])
     answer = {"listed": True, "covered": True, "unverified": None, "not_eligible": False}[v.status]
-    return jsonify({"hospital": hospital_brief(h), "matched": matched, "service": s.full(),
-                    "eligible": answer, "eligibility_status": v.status, "reasons": v.reasons,
-                    "notes": notes, "evidence": ev})
+    body = {"hospital": hospital_brief(h), "matched": matched, "service": s.full(),
+            "eligible": answer, "eligibility_status": v.status, "reasons": v.reasons,
+            "notes": notes, "evidence": ev, **service_guide(cat, s)}
+    apply_caller(cat, s, facts, body)
+    if body.get("eligibility_status") == "not_eligible":
+        body["eligible"] = False
+    return jsonify(body)

@@ -1,0 +1,139 @@
+"""Place the hospitals the mainland pipeline leaves without a city (overseas lists, 台湾), give them
+points, and their English names as aliases.
+
+Overseas hospital, strongest evidence first:
+  1. the place its row prints (000's 国家/城市 column: 洛杉矶, 英国伦敦, 佛罗里达州), refined to a city
+     written in its name when the printed place is a state or a country (坦帕 (佛罗里达州) 综合医院);
+  2. a city written in its name (King's College Hospital (London, England), 东京大学医学部附属医院);
+  3. the gazetteer city within 40 km of its reviewed Wikidata point (inferred, and labelled so);
+  4. its country.
+Point: the reviewed Wikidata link's point (sources/reference/wikidata_links.tsv, `same` links) where
+there is one, else the point of its place (city, state or country; geo_precision says which).
+A hospital in China without a city (台湾童综合医院) takes the city of its reviewed Wikidata link.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from directory.manifest import sources_dir
+from geodata.abroad import Place, country_code, load_places, lookup, nearest_city, place_in_text, within
+
+LINKS = Path("reference") / "wikidata_links.tsv"
+
+
+@dataclass(frozen=True)
+class WikidataLink:
+    qid: str
+    label: str
+    lat: float
+    lon: float
+    manual_ref: str   # NNN:LINE
+    city: str
+    line: int         # line in wikidata_links.tsv
+
+
+@cache
+def wikidata_links(root: Path | None = None) -> tuple[WikidataLink, ...]:
+    path = (root or sources_dir()) / LINKS
+    if not path.exists():
+        return ()
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for n, r in enumerate(csv.DictReader(f, delimiter="\t"), 2):
+            if r.get("match") != "same" or not r.get("lat"):
+                continue
+            out.append(WikidataLink(r["qid"], r["wikidata_label"], float(r["lat"]), float(r["lon"]),
+                                    r["manual_ref"], r.get("city") or "", n))
+    return tuple(out)
+
+
+def links_by_hospital(listings: list[dict[str, Any]]) -> dict[str, WikidataLink]:
+    """hospital id → its reviewed Wikidata link (through the manual row the link names)."""
+    hid_of = {f"{li['source_file'][:3]}:{li['line']}": li.get("hospital_id") for li in listings}
+    out: dict[str, WikidataLink] = {}
+    for link in wikidata_links():
+        hid = hid_of.get(link.manual_ref)
+        if hid and hid not in out:
+            out[hid] = link
+    return out
+
+
+def _place_of(h: dict[str, Any], rows: list[dict[str, Any]], cc: str,
+              link: WikidataLink | None) -> tuple[Place | None, str]:
+    country = load_places().get(cc)
+    printed = next(((p, li) for li in rows for p in lookup(li.get("raw_place") or "", cc)[:1]), None)
+    area, where = country, ""
+    if printed:
+        area, li = printed
+        where = f"列表所印地点“{li['raw_place']}”（{li['source_file'][:3]} 第 {li['line']} 行）"
+        if area.level == "city":
+            return area, where
+    for name in [h["name"], *(li["raw_name"] for li in rows)]:
+        city = place_in_text(name, cc, inside=area)
+        if city:
+            return city, "；".join(filter(None, [where, f"院名写明{city.name}"]))
+    if link:
+        near = nearest_city(link.lat, link.lon, cc)
+        if near and (area is None or within(near[0], area)):
+            return near[0], "；".join(filter(None, [where, (
+                f"推断：Wikidata 点位（{link.qid}）距{near[0].name} {near[1]:.0f} 公里"
+                f"（sources/reference/wikidata_links.tsv 第 {link.line} 行）")]))
+    return area, where or "只知国家"
+
+
+def place_abroad(hospitals: list[dict[str, Any]], listings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Set place, point and English aliases of non-mainland hospitals in place; return aliases and stats."""
+    rows_of: dict[str, list[dict[str, Any]]] = {}
+    for li in listings:
+        if li.get("hospital_id"):
+            rows_of.setdefault(li["hospital_id"], []).append(li)
+    links = links_by_hospital(listings)
+    aliases, stats = [], {"placed_city": 0, "placed_region": 0, "country_only": 0, "wikidata_points": 0}
+    for h in hospitals:
+        link = links.get(h["id"])
+        country = h.get("country") or "中国"
+        if country == "中国":
+            if h.get("city_adcode") or not link or not link.city:
+                continue
+            _place_by_link(h, link)
+            continue
+        cc = country_code(country)
+        if not cc:
+            continue
+        place, how = _place_of(h, rows_of.get(h["id"], []), cc, link)
+        if place is None:
+            continue
+        h.update(province_adcode=cc, province=None, place_source=how,
+                 city_adcode=place.code if place.level != "country" else None,
+                 city=place.name if place.level != "country" else None, adcode=place.code)
+        stats["placed_city" if place.level == "city" else "placed_region" if place.level == "region"
+              else "country_only"] += 1
+        if link:
+            h.update(lat=link.lat, lon=link.lon, geo_precision="exact",
+                     geo_source=f"Wikidata {link.qid} (reviewed link, sources/reference/wikidata_links.tsv line {link.line})")
+            stats["wikidata_points"] += 1
+            aliases.append({"hospital_id": h["id"], "alias": link.label,
+                            "source": f"wikidata {link.qid} (wikidata_links.tsv line {link.line})"})
+        else:
+            h.update(lat=place.lat, lon=place.lon, geo_precision=place.level,
+                     geo_source=f"point of {place.name} / {place.name_en} ({place.code}): {place.coord_source}")
+    return {"aliases": aliases, "stats": stats}
+
+
+def _place_by_link(h: dict[str, Any], link: WikidataLink) -> None:
+    from geodata.divisions import load_regions
+    from geodata.places import resolve_city_query
+
+    m = resolve_city_query(link.city)
+    if not m.city_adcode:
+        return
+    regions = load_regions()
+    h.update(city_adcode=m.city_adcode, province_adcode=m.province_adcode, adcode=m.city_adcode,
+             city=regions[m.city_adcode].name, province=regions[m.province_adcode].name if m.province_adcode else None,
+             place_source=f"Wikidata 点位（{link.qid}）在{link.city}（sources/reference/wikidata_links.tsv 第 {link.line} 行）",
+             lat=link.lat, lon=link.lon, geo_precision="exact",
+             geo_source=f"Wikidata {link.qid} (reviewed link, sources/reference/wikidata_links.tsv line {link.line})")
