@@ -22,6 +22,7 @@ bench-short: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
 	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py --short
 	$(BIN)/python benchmarks/bench_scale.py --short
 
@@ -30,6 +31,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
 	$(BIN)/python benchmarks/bench_match_list.py
+	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_scale.py
 

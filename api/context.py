@@ -53,17 +53,22 @@ def candidate_brief(c: dict[str, Any]) -> dict[str, Any]:
 
 
 def find_hospital(text: str, city_adcode: str | None = None) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """A hospital by id, else by name as people say it; (row, how it matched) or a 400 with candidates."""
+    """A hospital by id, else by name as people say it (short names within `city_adcode`); (row, how it
+    matched), or a 400 `ambiguous_hospital` / `unknown_hospital` with candidates and a Chinese message."""
     conn = db()
     h = queries.hospital(conn, text)
     if h:
         return h, None
     res = live().resolve_name(text, city_adcode=city_adcode, limit=5)
+    if res.get("status") == "ambiguous":
+        raise bad_request("ambiguous_hospital", res["message"],
+                          [candidate_brief(c) for c in res["candidates"][: res["ambiguous_count"]]])
     best = res.get("best")
     if not best:
-        raise bad_request("unknown_hospital", f"no hospital id or name matches {text!r} with confidence",
+        raise bad_request("unknown_hospital", res.get("message") or f"no hospital id or name matches {text!r}",
                           [candidate_brief(c) for c in res.get("candidates", [])])
     h = queries.hospital(conn, best["id"])
     if h is None:
         raise not_found("unknown_hospital", f"hospital {best['id']} not found")
-    return h, {"query": text, "score": best.get("score"), "reasons": best.get("reasons")}
+    return h, {"query": text, "score": best.get("score"), "method": best.get("method"),
+               "reasons": best.get("reasons")}

@@ -15,7 +15,8 @@ def _q(name: str, desc: str, required: bool = False, schema: dict[str, Any] | No
 
 
 SERVICE = _q("service", "Service id (002-green-channel) or a name as people say it: the service name or any "
-             "alias (重疾绿通, 二次诊疗, MDT, 特药, 医疗垫付); substring of a name as fallback.", True,
+             "alias (重疾绿通, 二次诊疗, MDT, 特药, 医疗垫付); substring of a name as fallback. Every text parameter "
+             "is folded first: traditional → simplified, full-width → half-width (重疾綠通, ＭＤＴ).", True,
              example="重疾绿通")
 INSURER = _q("insurer", "Narrows `service` to one insurer (substring: 众安, 中宏, 平安).", example="众安")
 CITY = _q("city", "A city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区, a county-level city "
@@ -42,7 +43,9 @@ def _resp(desc: str, ref: str | None = None) -> dict[str, Any]:
     return {"description": desc, "content": {"application/json": {"schema": schema}}}
 
 
-ERRORS = {"400": _resp("Invalid, ambiguous or unknown parameter (lists candidates)", "Error"),
+ERRORS = {"400": _resp("Invalid, ambiguous or unknown parameter (lists candidates); codes include "
+                       "missing_parameter, invalid_parameter, out_of_range, unknown_service, ambiguous_service, "
+                       "unknown_city, ambiguous_city, unknown_hospital, ambiguous_hospital", "Error"),
           "404": _resp("Not found", "Error"), "405": _resp("Method not allowed", "Error"),
           "500": _resp("Internal error", "Error")}
 
@@ -107,20 +110,31 @@ def spec() -> dict[str, Any]:
                 "NearestResponse", "nearest"),
             "/api/v1/eligibility": _get(
                 "Is one hospital eligible for a service (yes / no / unverified) and why", [
-                    _q("hospital", "Hospital id or name as a caller says it.", True, example="北医三院"),
+                    _q("hospital", "Hospital id or name as a caller says it: full name, alias, short name (华西, "
+                       "浙大二院 — decided only with `city`), old or current name, a typo that reads the same "
+                       "(北京协合医院). Two equally good hospitals give the error `ambiguous_hospital` with both as "
+                       "candidates; none gives `unknown_hospital`.", True, example="北医三院"),
+                    _q("city", "The hospital's city (any form, or adcode): needed for short names.", example="北京"),
                     SERVICE, INSURER, MIN_GRADE, *CALLER],
-                "eligible is true, false, or null when unverified; with evidence and reasons, how_to_use and "
-                "caller.", None, "eligibility"),
+                "eligible is true, false, or null when unverified; with evidence and reasons; `matched` says how "
+                "the hospital name was understood (score, method, reasons); how_to_use and caller as for nearest.", None, "eligibility"),
             "/api/v1/resolve": _get(
-                "The canonical hospital for a name as people say it", [
-                    _q("name", "The name as said or written (北医三院, 瑞金医院).", True, example="瑞金医院"),
-                    _q("city", "Optional city to narrow the search (any form, or adcode)."),
+                "The hospital meant by a name as people say or write it", [
+                    _q("name", "The name as said or written: full name, alias, short name (华西, 浙大二院, 中大附一, "
+                       "301), old or current name (西部战区总医院), a same-sounding typo (北京协合医院); traditional "
+                       "and full-width characters are folded.", True, example="瑞金医院"),
+                    _q("city", "The caller's city (any form, or adcode). Short names and typos are only decided "
+                       "within a city, and only when one hospital there fits.", example="成都"),
                     _q("limit", "Candidates to return (1–20).", schema={"type": "integer", "minimum": 1,
                                                                          "maximum": 20, "default": 5})],
-                "best (with score and reasons) or null, and candidates.", None, "resolve"),
+                "status `matched` (best is the hospital), `ambiguous` (the first ambiguous_count candidates are "
+                "equally good; best is null) or `not_found` (candidates are suggestions only); message is what an "
+                "agent can read out.", "ResolveResponse", "resolve"),
             "/api/v1/hospitals": _get(
                 "Search hospitals (paged); q matches names and aliases in Chinese, pinyin or initials (bjxh)", [
-                    _q("q", "Name, alias, pinyin or pinyin initials.", example="bjxh"),
+                    _q("q", "Name, alias, pinyin or pinyin initials; a short name, typo or old name is found as "
+                       "/api/v1/resolve finds it (with `city` for short names). Traditional and full-width "
+                       "characters are folded.", example="bjxh"),
                     _q("province", "Province name (广东) or adcode."), _q("city", "City, any form, or adcode."),
                     _q("grade", "Grade (三级甲等) or level (三级), or 'unknown'."),
                     _q("service", "Only hospitals eligible for this service (id or name)."), INSURER,
@@ -173,6 +187,21 @@ def spec() -> dict[str, Any]:
                 "caller": {"type": "object", "description": "outcome pass / fail / unknown of the caller's facts, "
                            "say, ask_caller (questions to ask), checks with evidence."},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestItem"}}}},
+            "ResolveCandidate": {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"type": "object", "properties": {
+                "score": {"type": "number"}, "listing_count": {"type": "integer"},
+                "method": {"type": "string", "enum": ["exact", "normalized", "fuzzy", "homophone", "short_form"],
+                           "description": "How the name matched: same text; same normalized name (renames "
+                           "applied); similar; a typo that reads the same; a short form unique in the city."},
+                "reasons": {"type": "array", "items": {"type": "string"}}}}]},
+            "ResolveResponse": {"type": "object", "required": ["query", "status", "message", "best", "candidates"],
+                                "properties": {
+                "query": {"type": "string"}, "city_adcode": {"type": "string", "nullable": True},
+                "status": {"type": "string", "enum": ["matched", "ambiguous", "not_found"]},
+                "message": {"type": "string", "description": "In Chinese, for the agent to read out."},
+                "best": {"allOf": [{"$ref": "#/components/schemas/ResolveCandidate"}], "nullable": True},
+                "ambiguous_count": {"type": "integer", "description": "When ambiguous: how many of the first "
+                                    "candidates are equally good."},
+                "candidates": {"type": "array", "items": {"$ref": "#/components/schemas/ResolveCandidate"}}}},
             "HospitalPage": {"type": "object", "properties": {
                 "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
                 "pages": {"type": "integer"},

@@ -6,14 +6,17 @@ import math
 from flask import request
 
 from api.errors import bad_request
+from directory.text_fold import fold_text
 
 MAX_TEXT = 200
 
 
 def text(name: str, required: bool = False, max_len: int = MAX_TEXT) -> str | None:
+    """A text parameter, folded to the registry's writing: full-width → half-width, traditional → simplified
+    (重疾綠通 → 重疾绿通, ＭＤＴ → MDT, 溫州 → 温州, 華西醫院 → 华西医院)."""
     value = request.args.get(name)
     if value is not None:
-        value = value.strip()
+        value = fold_text(value).strip()
     if not value:
         if required:
             raise bad_request("missing_parameter", f"parameter '{name}' is required")

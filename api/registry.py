@@ -24,7 +24,7 @@ def connect_ro(db_path: str | Path) -> sqlite3.Connection:
 
 
 def _name_resolver(conn: sqlite3.Connection, cat: Catalog):
-    """resolve(name, city_adcode=None, limit=5) → {"query", "best", "candidates"}, over an index of
+    """resolve(name, city_adcode=None, limit=5) → {"status", "best", "candidates", "message", …}, over an index of
     every alias built once per registry file (directory.lookup)."""
     from directory import lookup
 

@@ -62,17 +62,23 @@ def report(db: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("name")
-@click.option("--city", default=None, help="City the hospital is in (any form: 北京, 北京市, 110100); narrows the match.")
+@click.option("--city", default=None, help="City the hospital is in (any form: 北京, 北京市, 110100); short names "
+              "(华西, 浙大二院) are only decided within a city.")
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Registry file to match against.")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 50), help="How many candidates to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> None:
-    """Best canonical hospital for NAME, with score, reasons and runner-up candidates."""
+    """The hospital meant by NAME as people say or write it (华西, 北医三院, 北京协合医院, 華西醫院).
+
+    Prints one of three answers: the hospital (匹配), several equally good hospitals (有歧义 — say which,
+    e.g. with --city), or no confident match (未确定), each with score, method and reasons.
+    """
     import os
 
     from directory.lookup import index_for, resolve_name
     from directory.report import ReportError, _connect
+    from directory.text_fold import fold_text
 
     try:
         _connect(Path(db)).close()
@@ -82,6 +88,7 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
     if city:
         from geodata.places import resolve_city_query
 
+        city = fold_text(city).strip()
         place = resolve_city_query(city)
         city_adcode = place.city_adcode
         if place.status not in ("exact", "alias") or not city_adcode:
@@ -95,13 +102,15 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
     best = result["best"]
     if best:
         click.echo(f"{best['name']}  [{best['id']}]  {best['province'] or ''} {best['city'] or ''}  "
-                   f"score {best['score']}  ({'; '.join(best['reasons'])})")
+                   f"匹配 {best['score']}（{best['method']}；{'；'.join(best['reasons'])}）")
+    elif result["status"] == "ambiguous":
+        click.echo(f"有歧义：{result['message']}")
     else:
-        click.echo(f"No confident match for {name!r} (threshold {result['threshold']}).")
+        click.echo(f"未确定：{result['message']}（可信阈值 {result['threshold']}）")
     if result["candidates"]:
-        click.echo("Candidates:")
+        click.echo("候选：")
         for c in result["candidates"]:
-            click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}")
+            click.echo(f"  {c['score']:>5}  {c['name']}  [{c['id']}]  {c['city'] or c['country'] or ''}  {c['method']}")
 
 
 @cli.command()

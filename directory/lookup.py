@@ -1,24 +1,66 @@
-"""Match a hospital name as someone writes it (北医三院, 瑞金医院) against a built registry.
+"""Match a hospital name as someone says or writes it (北医三院, 华西, 浙大二院, 北京协合医院) against a built
+registry.
 
-Used by `hospnet resolve`, the API's /resolve and the import benchmark. The index is built once per
-registry file: every alias of every hospital, normalized, plus an inverted index of character
-bigrams of the normalized cores so a query touches only hospitals that share text with it.
+Used by `hospnet resolve`, the API's /resolve, /eligibility and /hospitals?q=, and the import benchmark.
+The index is built once per registry file: every alias of every hospital, normalized, plus an inverted
+index of character bigrams of the normalized cores so a query touches only hospitals that share text
+with it. An answer is one of three (`status`):
+
+- `matched` — one hospital, with score and reasons;
+- `ambiguous` — two or more hospitals are equally good (协和医院 without a city, 附二院 in 广州); they are
+  the first candidates, and nothing is chosen;
+- `not_found` — no hospital is good enough; the candidates are suggestions only.
+
+How a name is matched, strongest first: the same text or normalized name (renames applied both ways);
+a fuzzy score on the normalized core; a typo that reads the same in pinyin (协合 for 协和) inside the
+caller's city; a colloquial short form (directory/short_names.py) that exactly one hospital of the
+caller's city admits. Fuzzy matches, typos and short forms never leave the caller's country, nor the
+city when the caller gives one or the name states one.
 """
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Literal
 
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from directory.knowledge import abbreviation_meanings, expand_abbreviation
+from directory.knowledge import (
+    KNOWLEDGE_DIR,
+    abbreviation_meanings,
+    expand_abbreviation,
+    load_renames,
+    read_tsv,
+)
 from directory.match_rules import compatible, identity, name_score, variants
-from directory.names import NormalizedName, from_json, normalize_cached, normalize_name, preload
+from directory.names import (
+    NormalizedName,
+    clean_name,
+    from_json,
+    normalize_cached,
+    normalize_name,
+    place_names,
+    preload,
+)
+from directory.short_names import name_variants, query_form, says, segments
+from directory.text_fold import fold_text
+
+Status = Literal["matched", "ambiguous", "not_found"]
 
 MATCH_THRESHOLD = 85.0  # below this the best candidate is reported, not asserted
+IDENTITY_SCORE = 95.0  # same normalized name: the tiers above fuzzy similarity
+SHORT_SCORE = 90.0  # a short form that exactly one hospital of the caller's city admits
+HOMOPHONE_SCORE = 90.0  # a typo that reads the same (协合 for 协和), inside the caller's city
+UNPLACED_SCORE = 80.0  # a short form heard without a city: a candidate, never an answer
+TIE_MARGIN = 1.0  # two different hospitals this close at the top are equally good: ambiguous
+MAX_AMBIGUOUS = 5  # more equally good hospitals than this: the name is too general to name a few
 FUZZY_TOP = 8  # candidates per query spelling taken from a city's fuzzy top-k
+HOME_COUNTRY = "中国"
 
 
 @dataclass
@@ -32,7 +74,16 @@ class HospitalEntry:
     country: str | None
     grade: str | None
     listing_count: int
+    parent_id: str | None = None
     norms: list[NormalizedName] = field(default_factory=list)
+
+
+@dataclass
+class ShortNameIndex:
+    """For short forms: which hospitals hold each character, and the names to parse for each hospital."""
+
+    chars: dict[str, set[str]]
+    names: dict[str, tuple[str, ...]]
 
 
 @dataclass
@@ -42,6 +93,9 @@ class NameIndex:
     by_bigram: dict[str, set[str]]
     # Per city: the normalized cores of every alias there, for a fast fuzzy top-k (rapidfuzz, in C).
     city_cores: dict[str | None, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # Built on the first short-form query only: most lookups (imports of full names) never need it.
+    _short: ShortNameIndex | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -52,7 +106,8 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
     """Index every hospital's aliases from an open registry connection."""
     hospitals: dict[str, HospitalEntry] = {}
     for row in conn.execute(
-        "SELECT id, name, province, city, city_adcode, province_adcode, country, grade, listing_count FROM hospitals"
+        "SELECT id, name, province, city, city_adcode, province_adcode, country, grade, listing_count, parent_id "
+        "FROM hospitals"
     ):
         hospitals[row[0]] = HospitalEntry(*row)
     by_identity: dict[tuple, set[str]] = defaultdict(set)
@@ -92,24 +147,78 @@ def index_for(db_path: str, mtime: float) -> NameIndex:
         conn.close()
 
 
-def _query_variants(name: str, city_name: str | None) -> list[NormalizedName]:
-    norm = normalize_name(name)
+# ---- query spellings ------------------------------------------------------------------------------
+
+
+def _reverse_renames(clean: str) -> list[str]:
+    """The query with a current name put back to its old one (西部战区总医院 → 成都军区总医院), so a name the
+    manuals print only in its old form is found even by a registry built before the rename was known."""
+    return [clean.replace(r.new_name, r.old_name) for r in load_renames() if r.new_name in clean]
+
+
+@lru_cache(maxsize=1 << 14)
+def _renames_for(text: str) -> tuple[str, ...]:
+    """Readable notes for every rename whose old or new name occurs in the text."""
+    return tuple(f"更名：{r.old_name} → {r.new_name}（{r.year}）" if r.year else f"更名：{r.old_name} → {r.new_name}"
+                 for r in load_renames() if r.old_name in text or r.new_name in text)
+
+
+def _renames_in(*texts: str) -> list[str]:
+    return list(dict.fromkeys(note for t in texts for note in _renames_for(t)))
+
+
+def _query_variants(norm: NormalizedName, city_name: str | None) -> list[NormalizedName]:
     out = list(variants(norm))
     expanded = expand_abbreviation(norm.clean, city_name)
     if expanded and expanded != norm.clean:
         out.extend(variants(normalize_name(expanded)))
+    for old in _reverse_renames(norm.clean):
+        out.extend(variants(normalize_name(old)))
     return out
 
 
-def _stated_province(name: str) -> str | None:
-    """The province a name states outright (广东省人民医院, 北京协和医院), not an institution's seat."""
+def _stated_place(name: str) -> tuple[str | None, str | None]:
+    """(province, city) adcodes a name states outright (广东省人民医院, 北京协合医院), not an institution's seat."""
     from geodata.name_places import place_from_name
 
     outside = name.split("(")[0].split("（")[0]
     m = place_from_name(outside)
     if m.status in ("exact", "alias") and "(institution's seat)" not in m.reason:
-        return m.province_adcode
+        return m.province_adcode, m.city_adcode
+    return None, None
+
+
+@cache
+def _countries() -> tuple[tuple[str, str], ...]:
+    """(name as written, country) from knowledge/countries.tsv, longest name first."""
+    rows = read_tsv(KNOWLEDGE_DIR / "countries.tsv", ("alias", "country", "evidence"), ("alias", "country"))
+    return tuple(sorted(((r["alias"], r["country"]) for _, r in rows), key=lambda x: -len(x[0])))
+
+
+def _query_country(clean: str, city_adcode: str | None) -> str | None:
+    """The country a caller asks about: the one the name names (德国…), else China for a Chinese name or a
+    city; None for a Latin-script name with no country (any country may hold it)."""
+    for alias, country in _countries():
+        if alias in clean:
+            return country
+    if city_adcode or any("\u3400" <= ch <= "\u9fff" for ch in clean):
+        return HOME_COUNTRY
     return None
+
+
+@lru_cache(maxsize=1 << 15)
+def _reading(core: str) -> str:
+    """Toneless pinyin of a core, syllables joined by spaces (digits and Latin kept as they are)."""
+    return " ".join(lazy_pinyin(core))
+
+
+def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
+    """True when two different cores read the same and share at least half their characters: 协合医院 is a
+    typo of 协和医院 (pinyin input), not a different hospital."""
+    if q.core == cand.core or len(q.core) != len(cand.core) or len(q.core) < 3:
+        return False
+    same = sum(a == b for a, b in zip(q.core, cand.core, strict=True))
+    return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
 def score_pair(q: NormalizedName, cand: NormalizedName) -> tuple[float, str]:
@@ -119,34 +228,202 @@ def score_pair(q: NormalizedName, cand: NormalizedName) -> tuple[float, str]:
     if not ok:
         return 0.0, reason
     if q.clean == cand.clean:
-        return 100.0, f"same name as '{cand.clean}'"
+        return 100.0, f"与 '{cand.clean}' 同名"
     cand_ids = {(identity(v), v.places) for v in variants(cand)}
     if (identity(q), q.places) in cand_ids:
-        return 98.0, f"same normalized name and places as '{cand.clean}'"
+        return 98.0, f"规范化后名称和地名与 '{cand.clean}' 相同"
     if identity(q) in {i for i, _ in cand_ids}:
-        return 95.0, f"same normalized core as '{cand.clean}' ({reason})"
-    return min(name_score(q, cand), 94.0), f"similar core ({reason})"
+        return 95.0, f"规范化后名称与 '{cand.clean}' 相同（{reason}）"
+    return min(name_score(q, cand), 94.0), f"名称相似（{reason}）"
 
 
-def _describe(h: HospitalEntry, score: float, reasons: list[str]) -> dict:
+# ---- short forms ----------------------------------------------------------------------------------
+
+
+def _short_index(index: NameIndex) -> ShortNameIndex:
+    """Characters → hospitals over every main-site name and its current form (built once, on first use)."""
+    if index._short is not None:
+        return index._short
+    with index._lock:
+        if index._short is None:
+            chars: dict[str, set[str]] = defaultdict(set)
+            names: dict[str, tuple[str, ...]] = {}
+            for hid, h in index.hospitals.items():
+                if h.parent_id:
+                    continue  # a campus is said with its campus name; short forms name main sites
+                texts: list[str] = []
+                for norm in h.norms:
+                    if norm.campus:
+                        continue
+                    texts.extend(name_variants(norm.clean))
+                texts = list(dict.fromkeys(texts))
+                names[hid] = tuple(texts)
+                for t in texts:
+                    for ch in query_form(t):
+                        chars[ch].add(hid)
+            index._short = ShortNameIndex(dict(chars), names)
+    return index._short
+
+
+def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None) -> dict[str, str]:
+    """Main-site hospitals (in the city, when given) one of whose names can be said as `spoken` → that name."""
+    q = query_form(spoken)
+    if not q:
+        return {}
+    si = _short_index(index)
+    sets = sorted((si.chars.get(ch, set()) for ch in set(q)), key=len)
+    pool = set(sets[0]).intersection(*sets[1:]) if sets else set()
+    out: dict[str, str] = {}
+    for hid in pool:
+        h = index.hospitals[hid]
+        if city_adcode and h.city_adcode != city_adcode:
+            continue
+        for text in si.names.get(hid, ()):
+            if says(q, segments(text)):
+                out[hid] = text
+                break
+    return out
+
+
+def _leading_place(clean: str) -> tuple[str, str] | None:
+    """(place, rest) when the query opens with a place name and more follows (武汉协和 → 武汉, 协和)."""
+    places = place_names()
+    for n in range(min(9, len(clean) - 1), 1, -1):
+        if clean[:n] in places:
+            return clean[:n], clean[n:]
+    return None
+
+
+def _city_of_place(place: str) -> tuple[str | None, str | None]:
+    """(province, city) adcodes of a place word, or (None, None) when it names no single place."""
+    from geodata.places import resolve_city_query
+
+    m = resolve_city_query(place)
+    if m.status in ("exact", "alias"):
+        return m.province_adcode, m.city_adcode
+    return None, None
+
+
+def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
+                      ) -> tuple[dict[str, str], str | None, bool]:
+    """Short-form matches for a query: (hospital id → name it shortens, city searched, placed).
+
+    With a city, the query is tried as said and without a leading place that is that city or its province
+    (武汉协和 in 武汉). Without one, a leading place that names a city scopes the search (武汉协和 → 武汉), but
+    only when the query said whole matches nothing elsewhere (中山一院 is 中山大学's, in 广州, not 中山市's).
+    `placed` is False when no city scoped the search: such matches are candidates, never an answer.
+    """
+    lead = _leading_place(clean)
+    if city_adcode:
+        found = _short_matches(index, clean, city_adcode)
+        if lead:
+            prov, city = _city_of_place(lead[0])
+            if city == city_adcode or (prov and city is None and prov == city_adcode[:2] + "0000"):
+                found.update(_short_matches(index, lead[1], city_adcode))
+        return found, city_adcode, True
+    nationwide = _short_matches(index, clean, None)
+    if lead:
+        _prov, city = _city_of_place(lead[0])
+        if city:
+            local = _short_matches(index, lead[1], city)
+            local.update({h: t for h, t in nationwide.items() if index.hospitals[h].city_adcode == city})
+            if local and set(nationwide) <= set(local):
+                return local, city, True
+            nationwide.update(local)
+    return nationwide, None, False
+
+
+# ---- the answer -----------------------------------------------------------------------------------
+
+
+Method = Literal["exact", "normalized", "fuzzy", "homophone", "short_form"]
+
+
+def _describe(h: HospitalEntry, score: float, reasons: list[str], method: Method) -> dict:
     return {"id": h.id, "name": h.name, "province": h.province, "city": h.city, "city_adcode": h.city_adcode,
             "country": h.country, "grade": h.grade, "listing_count": h.listing_count,
-            "score": round(score, 1), "reasons": reasons}
+            "score": round(score, 1), "method": method, "reasons": reasons}
+
+
+def _related(index: NameIndex, a: str, b: str) -> bool:
+    """True when two hospitals are one institution's sites (a campus and its main site)."""
+    pa, pb = index.hospitals[a].parent_id, index.hospitals[b].parent_id
+    return pa == b or pb == a or (pa is not None and pa == pb)
+
+
+def _place_label(h: dict) -> str:
+    return h.get("city") or h.get("province") or h.get("country") or "城市未知"
+
+
+def _foreign_substitution(a: str, b: str) -> bool:
+    """True when turning core a into core b replaces a character by one that reads differently: 北部 vs
+    西部 战区总医院 is another hospital, however high the fuzzy score (dropped or added words are not)."""
+    return any(op == "replace" and _reading(a[i]) != _reading(b[j]) for op, i, j in Levenshtein.editops(a, b))
+
+
+def _generic(norm: NormalizedName, in_city: bool) -> bool:
+    """True when a name says only what kind of hospital it is (人民医院, 第一医院, 附属医院, 中心医院): no place,
+    owner or proper name, no hospital number, in none of its spellings (第二医院(温医二院) is not generic).
+    Even an identical alias does not make such a name one hospital. Within a city, a numbered 人民医院 or
+    中心医院 is the city's own (第一人民医院 in 上海 = 上海市第一人民医院)."""
+    if norm.distinctive or norm.places:
+        return False  # a proper name or a place of its own: the usual case, decided without parsing
+    def says_nothing(text: str) -> bool:
+        segs = segments(text)
+        if in_city and any(s.kind == "ordinal" for s in segs) and segs[-1].text in ("人民医院", "中心医院"):
+            return False
+        return bool(segs) and all(
+            s.kind in ("type", "generic", "affiliation", "institution")
+            or (s.kind == "ordinal" and len(s.forms[0]) < 3) for s in segs)
+
+    return all(says_nothing(t) for t in (norm.clean, *norm.aliases, *norm.known_as))
+
+
+def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: str | None, generic: bool
+                    ) -> tuple[float, list[str], bool, Method]:
+    """Best score of a hospital over its names, the reasons, whether it may be asserted, and how it matched
+    (`generic`: the query names no hospital in particular, so nothing it matches is asserted)."""
+    best, why, sure, how = 0.0, [], False, "fuzzy"
+    for q in query:
+        for cand in h.norms:
+            score, reason = score_pair(q, cand)
+            if score <= 0 or score < best:
+                continue
+            confident = score >= IDENTITY_SCORE and not generic
+            method: Method = "exact" if score >= 100 else "normalized" if confident else "fuzzy"
+            in_scope = scope_city is not None and h.city_adcode == scope_city
+            if score < HOMOPHONE_SCORE and in_scope and not generic and _homophone(q, cand):
+                score, reason, confident = HOMOPHONE_SCORE, f"同音字：'{q.core}' 与 '{cand.core}' 读音相同，按笔误处理", True
+                method = "homophone"
+            elif not confident:
+                # A fuzzy score is believed only inside the caller's city, and only when no character
+                # was swapped for one that reads differently.
+                confident = in_scope and not generic and not _foreign_substitution(q.core, cand.core)
+            if score > best or (score == best and confident and not sure):
+                best, why, sure, how = score, [reason, f"对照名称：'{cand.clean}'"], confident, method
+    return best, why, sure, how
 
 
 def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, city_name: str | None = None,
                  limit: int = 5) -> dict:
-    """Best canonical hospital for `name` (optionally within a city), with score, reasons, runners-up."""
-    query = _query_variants(name, city_name)
-    candidates: dict[str, tuple[float, list[str]]] = {}
+    """The hospital meant by `name` (optionally within a city): status matched / ambiguous / not_found,
+    best (when matched), candidates with score and reasons, and a message an agent can read out."""
+    name = fold_text(name)
+    clean = clean_name(name)
+    norm = normalize_name(name)
+    query = _query_variants(norm, city_name)
+    stated_province, stated_city = _stated_place(name)
+    scope_city = city_adcode or stated_city  # typos stay inside the caller's city, or the one the name states
+    country = _query_country(clean, scope_city)
+    generic = _generic(norm, scope_city is not None)
     pool = set().union(*(index.by_identity.get(identity(v), set()) for v in query))
-    if city_adcode:
+    if scope_city:
         # Within a city: the few closest cores by rapidfuzz (in C), then the full rules on those.
-        city_names, city_ids = index.city_cores.get(city_adcode, ([], []))
+        city_names, city_ids = index.city_cores.get(scope_city, ([], []))
         for v in query:
             for _core, _score, k in process.extract(v.core, city_names, scorer=fuzz.ratio, limit=FUZZY_TOP):
                 pool.add(city_ids[k])
-    else:
+    if not city_adcode:
         # Nationwide: hospitals sharing the query's rarer bigrams (a bigram in most names, 医院, says nothing).
         cap = max(50, len(index.hospitals) // 50)
         for v in query:
@@ -157,29 +434,82 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
                 for hid in index.by_bigram.get(bg, ()):
                     counts[hid] += 1
             pool.update(h for h, c in counts.items() if c * 2 >= len(grams))
-    stated = _stated_province(name)
+    candidates: dict[str, tuple[float, list[str], bool, Method]] = {}
     for hid in pool:
         h = index.hospitals[hid]
         if city_adcode and h.city_adcode and h.city_adcode != city_adcode:
             continue
-        if stated and h.province_adcode and h.province_adcode != stated:
-            continue  # the name itself says another province (广东省人民医院 is not in 河南)
-        best, why = 0.0, []
-        for q in query:
-            for cand in h.norms:
-                score, reason = score_pair(q, cand)
-                if score > best:
-                    best, why = score, [reason, f"matched '{cand.clean}'"]
+        best, why, sure, how = _score_hospital(h, query, scope_city, generic)
+        if 0 < best < IDENTITY_SCORE:
+            # A near miss is only believable close to home: never abroad, never in a province or city other
+            # than the one the caller or the name itself states (广东省人民医院 is not in 河南).
+            if country and h.country and h.country != country:
+                continue
+            if stated_province and h.province_adcode and h.province_adcode != stated_province:
+                continue
+            if scope_city and h.city_adcode != scope_city:
+                continue
         if best > 0:
-            candidates[hid] = (best, why)
-    ranked = sorted(candidates.items(),
-                    key=lambda kv: (-kv[1][0], -index.hospitals[kv[0]].listing_count, index.hospitals[kv[0]].name))
-    out = [_describe(index.hospitals[hid], s, why) for hid, (s, why) in ranked[: max(limit, 1)]]
-    best = out[0] if out and out[0]["score"] >= MATCH_THRESHOLD else None
-    if best and len(out) > 1 and out[1]["score"] == best["score"]:
-        best = None  # a tie between sites (e.g. 协和医院 in 北京 and 武汉) is reported, not decided
-    meanings = abbreviation_meanings(normalize_name(name).clean)
-    if best and len(meanings) > 1 and not city_adcode:
-        best = None  # knowledge says this short name means several hospitals: a city must decide
-    return {"query": name, "city_adcode": city_adcode, "best": best, "candidates": out,
-            "threshold": MATCH_THRESHOLD}
+            candidates[hid] = (best, why + _renames_in(clean, h.name), sure, how)
+    placed_short = True
+    if not any(c[0] >= IDENTITY_SCORE for c in candidates.values()):
+        found, searched, placed_short = _short_candidates(index, clean, city_adcode)
+        score = SHORT_SCORE if placed_short else UNPLACED_SCORE
+        for hid, text in found.items():
+            where = (index.hospitals[hid].city or "") if searched else "未指定城市"
+            why = [f"简称：'{clean}' 是 '{text}' 的简称形式{'，' + where if where else ''}"]
+            if hid not in candidates or candidates[hid][0] <= score:
+                candidates[hid] = (score, why + _renames_in(clean, text), placed_short, "short_form")
+    ranked = sorted(candidates.items(), key=lambda kv: (
+        -kv[1][0], not kv[1][2], -index.hospitals[kv[0]].listing_count, index.hospitals[kv[0]].name))
+    sure = {hid: c[2] for hid, c in ranked}
+    out = [_describe(index.hospitals[hid], s, why, how)
+           for hid, (s, why, _c, how) in ranked[: max(limit, MAX_AMBIGUOUS + 1)]]
+    status: Status = "not_found"
+    contenders: list[dict] = []
+    too_general = False
+    if out:
+        top = out[0]["score"]
+        contenders = [out[0]] + [c for c in out[1:] if top - c["score"] <= TIE_MARGIN
+                                 and not _related(index, out[0]["id"], c["id"])]
+        too_general = len(contenders) > MAX_AMBIGUOUS  # 医院, 人民医院, 附一 nationwide: no "one of these"
+        if too_general:
+            pass
+        elif len(contenders) > 1 and (top >= MATCH_THRESHOLD or (not placed_short and top >= UNPLACED_SCORE)):
+            status = "ambiguous"
+        elif top >= MATCH_THRESHOLD and sure[out[0]["id"]]:
+            status = "matched"
+    if status == "matched" and not city_adcode and len(abbreviation_meanings(norm.clean)) > 1:
+        # knowledge says this short name means several hospitals (协和医院): a city must decide
+        status = "ambiguous"
+        contenders = [c for c in out if c["score"] >= IDENTITY_SCORE]
+    if status == "ambiguous":
+        ids = {c["id"] for c in contenders}
+        out = contenders + [c for c in out if c["id"] not in ids]
+    else:
+        contenders = []
+    out = out[: max(limit, len(contenders), 1)]
+    best = out[0] if status == "matched" else None
+    return {"query": name, "city_adcode": city_adcode, "status": status, "best": best, "candidates": out,
+            "ambiguous_count": len(contenders), "threshold": MATCH_THRESHOLD,
+            "message": _message(name, status, out, contenders, city_adcode, placed_short,
+                                general=status == "not_found" and too_general)}
+
+
+def _message(name: str, status: Status, out: list[dict], contenders: list[dict], city_adcode: str | None,
+             placed: bool, general: bool = False) -> str:
+    """What an agent reads out, in Chinese."""
+    if general:
+        return f"「{name}」太笼统：多家医院都符合，请说明医院全称{'或城市' if not city_adcode else ''}"
+    if status == "matched":
+        return f"「{name}」即 {out[0]['name']}（{_place_label(out[0])}）"
+    if status == "ambiguous":
+        listed = "；".join(f"{c['name']}（{_place_label(c)}）" for c in contenders)
+        hint = "请说明城市或医院全称" if not city_adcode else "请说明医院全称"
+        return f"「{name}」可能指 {len(contenders)} 家医院：{listed}。{hint}"
+    if out and not placed and out[0]["method"] == "short_form":
+        return (f"「{name}」像是简称，简称只在同一城市内才能确定：请说明城市。"
+                f"可能是：{out[0]['name']}（{_place_label(out[0])}）")
+    if out:
+        return f"没有把握确定「{name}」是哪家医院；最接近的是 {out[0]['name']}（{_place_label(out[0])}），请核对全称"
+    return f"登记册中没有与「{name}」相符的医院"

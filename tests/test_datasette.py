@@ -112,3 +112,12 @@ def test_search_index_can_be_rerun(registry, tmp_path):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_search_folds_traditional_and_full_width(ds):
+    # issue 9: 華西醫院 (traditional) and ｂｊｘｈ (full-width) are folded before the full-text search
+    assert "四川大学华西医院" in {r["name"] for r in rows(ds, "/registry/hospitals.json", _search="華西醫院")}
+    assert "北京协和医院" in {r["name"] for r in rows(ds, "/registry/hospitals.json", _search="ｂｊｘｈ")}
+    assert "北京协和医院" in {r["name"] for r in rows(ds, "/registry/hospital_search.json", _search="協和")}
+    # the escaped search mode still treats the query as text, not FTS syntax
+    assert rows(ds, "/registry/hospitals.json", _search='協和" OR "') is not None

@@ -37,7 +37,8 @@ def resolve():
     city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
     limit = params.integer("limit", 5, 1, 20)
     res = live().resolve_name(name, city_adcode=city_adcode, limit=limit)
-    return jsonify({"query": name, "city_adcode": city_adcode, "best": res.get("best"),
+    return jsonify({"query": name, "city_adcode": city_adcode, "status": res["status"], "message": res["message"],
+                    "best": res.get("best"), "ambiguous_count": res["ambiguous_count"],
                     "candidates": res.get("candidates", [])})
 
 
@@ -55,10 +56,11 @@ def hospitals():
         clauses.append("province_adcode = ?")
         args.append(_province_adcode(cat, province))
     city_q = params.text("city", max_len=40)
+    city_adcode = None
     if city_q:
-        code = cat.resolve_city(city_q)["city_adcode"]
+        city_adcode = cat.resolve_city(city_q)["city_adcode"]
         clauses.append("(city_adcode = ? or province_adcode = ?)")  # a country abroad holds its hospitals
-        args.extend([code, code])
+        args.extend([city_adcode, city_adcode])
     grade = params.text("grade", max_len=20)
     if grade:
         if grade in ("unknown", "未知"):
@@ -78,6 +80,13 @@ def hospitals():
     scores: dict[str, int] = {}
     if q:
         scores = cat.search_names(q)
+        if not q.isascii():
+            # Short names, typos and renames (华西, 浙大二院, 北京协合医院): what /resolve would answer.
+            res = live().resolve_name(q, city_adcode=city_adcode, limit=10)
+            hits = res["candidates"][: res["ambiguous_count"]] if res["status"] == "ambiguous" else \
+                [res["best"]] if res["best"] else []
+            for c in hits:
+                scores[c["id"]] = max(scores.get(c["id"], 0), 95 if res["status"] == "matched" else 75)
         rows = [r for r in rows if r["id"] in scores]
         rows.sort(key=lambda r: (-scores[r["id"]], -(r["listing_count"] or 0), r["name"]))
     total = len(rows)

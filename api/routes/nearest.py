@@ -50,7 +50,9 @@ def nearest_():
 def eligibility():
     cat = catalog()
     s = resolve_service()
-    h, matched = find_hospital(params.text("hospital", required=True))
+    city_q = params.text("city", max_len=40)
+    city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
+    h, matched = find_hospital(params.text("hospital", required=True), city_adcode)
     conn = db()
     listed = queries.is_listed(conn, s.id, h["id"])
     v = verdict(cat, s, h, listed, min_grade())
