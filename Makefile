@@ -25,6 +25,7 @@ bench-short: install
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py --short
 	$(BIN)/python benchmarks/bench_scale.py --short
+	$(BIN)/python benchmarks/bench_import.py --short
 
 # Full benchmarks (about 6 minutes on 2 cores): 10 s of HTTP load, synthetic registries up to 100×.
 bench: install
@@ -34,5 +35,6 @@ bench: install
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_import.py
 
 .PHONY: install run test bench bench-short

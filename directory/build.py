@@ -16,10 +16,15 @@ from pathlib import Path
 import sqlite_utils
 
 from directory.hospitals import attach_coordinates, place_stats, region_rows, resolve_hospitals
-from directory.manifest import DocumentSpec, Manifest, load_manifest
+from directory.manifest import Manifest, ManifestError, load_manifest
 from directory.parse_tables import parse_table
 from directory.schema import TABLES, create_schema
+from directory.service_versions import apply_versions, relabel_superseded, version_report
 from directory.sources import read_source
+
+# Written into the SQLite header as the very last step of a build: a file without it is not a
+# complete registry (a build killed while writing or indexing leaves a file without it).
+BUILD_COMPLETE_ID = 0x484E4554  # 'HNET'
 
 Progress = Callable[[str], None]
 
@@ -42,40 +47,59 @@ class ParsedSources:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-def _service_rows(doc: DocumentSpec) -> list[dict]:
-    return [
-        {
-            "id": doc.service_id(s.key), "name": s.name, "insurer": doc.insurer, "product": doc.product,
-            "source_file": doc.file, "kind": s.kind, "rule": s.rule, "min_grade": s.min_grade,
-            "public_only": int(s.public_only), "city_proper_only": int(s.city_proper_only),
-            "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
-        }
-        for s in doc.services
-    ]
+def _service_rows(manifest: Manifest) -> list[dict]:
+    """One row per service id. A new version of a service's list (an import with `replaces`) does
+    not redefine the service, unless the version that defined it is gone (then the newest does)."""
+    rows: dict[str, dict] = {}
+    stand_ins: dict[str, dict] = {}
+    for doc in manifest.documents:
+        for s in doc.services:
+            row = {
+                "id": doc.service_id(s.key), "name": s.name, "insurer": doc.insurer, "product": doc.product,
+                "source_file": doc.file, "kind": s.kind, "rule": s.rule, "min_grade": s.min_grade,
+                "public_only": int(s.public_only), "city_proper_only": int(s.city_proper_only),
+                "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
+            }
+            if s.replaces:
+                if row["id"] not in stand_ins or doc.imported_at >= stand_ins[row["id"]]["_at"]:
+                    stand_ins[row["id"]] = {**row, "_at": doc.imported_at}
+            elif row["id"] in rows:
+                raise ManifestError(f"{doc.file}: service id {row['id']} is defined twice")
+            else:
+                rows[row["id"]] = row
+    for sid, row in stand_ins.items():
+        if sid not in rows:
+            rows[sid] = {k: v for k, v in row.items() if k != "_at"}
+    return list(rows.values())
 
 
 def parse_sources(manifest: Manifest, progress: Progress = _quiet) -> ParsedSources:
     """Parse every table of every document in the manifest."""
     out = ParsedSources()
+    out.services.extend(_service_rows(manifest))
     for i, doc in enumerate(manifest.documents, 1):
         text = read_source(doc.path)
         out.sources.append(
             {"file": doc.file, "insurer": doc.insurer, "product": doc.product, "title": doc.title,
-             "date": doc.date, "origin": doc.origin, "line_count": len(text.lines), "sha256": text.sha256}
+             "date": doc.date, "origin": doc.origin, "line_count": len(text.lines), "sha256": text.sha256,
+             "original_file": doc.original_file or None, "encoding": doc.encoding or None}
         )
-        out.services.extend(_service_rows(doc))
         doc_rows = 0
         for spec in doc.tables:
             table_id = f"{doc.doc_id}-{spec.key}"
             parsed = parse_table(text.lines, spec)
-            first_service = doc.service_id(spec.services[0])
+            # An imported reference list serves no service: its rows are evidence about hospitals only.
+            first_service = doc.service_id(spec.services[0]) if spec.services else None
             for row in parsed.listings:
                 out.listings.append(
                     {"id": len(out.listings) + 1, "source_file": doc.file, "line": row.line, "table_id": table_id,
                      "service_id": first_service, "raw_name": row.raw_name, "raw_province": row.raw_province,
                      "raw_city": row.raw_city, "raw_grade": row.raw_grade, "raw_team": row.raw_team,
                      "raw_country": row.raw_country, "raw_place": row.raw_place, "raw_text": row.raw_text,
-                     "note": row.note}
+                     "note": row.note, "raw_district": row.raw_district, "raw_address": row.raw_address,
+                     "raw_ownership": row.raw_ownership, "raw_phone": row.raw_phone, "raw_notes": row.raw_notes,
+                     "raw_lat": row.raw_lat, "raw_lon": row.raw_lon, "raw_crs": row.raw_crs,
+                     "raw_extra": row.raw_extra}
                 )
             for row in parsed.coverage:
                 out.coverage_entries.append(
@@ -118,7 +142,7 @@ def resolve_coverage(parsed: ParsedSources) -> list[dict]:
         entry.update(adcode=adcode, status=match.status, reason=match.reason,
                      candidates=json.dumps(list(match.candidates)) if match.candidates else None)
         if adcode:
-            coverage.update((sid, adcode) for sid in services_of[entry["table_id"]])
+            coverage.update((sid, adcode) for sid in services_of.get(entry["table_id"], ()))
     return [{"service_id": s, "adcode": a} for s, a in sorted(coverage)]
 
 
@@ -160,6 +184,38 @@ def _report_rows(parsed: ParsedSources, seconds: dict[str, float]) -> list[dict]
     return rows
 
 
+def is_complete(path: Path) -> bool:
+    """True only for a registry whose build finished (see BUILD_COMPLETE_ID); never raises."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA application_id").fetchone()[0] == BUILD_COMPLETE_ID
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return False
+
+
+def _import_report_rows(manifest: Manifest, parsed: ParsedSources) -> list[dict]:
+    """Section 'imports' of the build report: how each imported file was read and what it gave."""
+    per_table = {t["id"]: t for t in parsed.tables}
+    services_of: dict[str, list[str]] = {}
+    for ts in parsed.table_services:
+        services_of.setdefault(ts["table_id"], []).append(ts["service_id"])
+    rows = []
+    for doc in manifest.documents:
+        if doc.origin != "imported":
+            continue
+        tables = [f"{doc.doc_id}-{t.key}" for t in doc.tables]
+        value = {"original_file": doc.original_file, "encoding": doc.encoding, "imported_at": doc.imported_at,
+                 "rows": sum(per_table[t]["rows_parsed"] for t in tables),
+                 "rejected": sum(per_table[t]["rows_rejected"] for t in tables),
+                 "services": [doc.service_id(s.key) for s in doc.services],
+                 "in_force_for": sorted({s for t in tables for s in services_of.get(t, [])})}
+        rows.append({"section": "imports", "item": doc.file, "value": json.dumps(value, ensure_ascii=False)})
+    return rows
+
+
 def build(out: Path, manifest: Manifest | None = None, progress: Progress = _quiet) -> BuildResult:
     """Build the registry into `out`, atomically."""
     started = time.perf_counter()
@@ -168,6 +224,8 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     progress(f"Parsing {len(manifest.documents)} source documents")
     t0 = time.perf_counter()
     parsed = parse_sources(manifest, progress)
+    parsed.table_services, versions = apply_versions(manifest, parsed.table_services)
+    relabel_superseded(parsed.listings, parsed.table_services, versions)
     from directory import build_extras
 
     extras = build_extras.before_resolve(parsed, manifest)  # services printed twice, catalog, row notes
@@ -208,6 +266,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         progress(f"Writing {out}")
         t0 = time.perf_counter()
         report = [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
+        report += _import_report_rows(manifest, parsed)
+        report += version_report(versions, parsed.listings, resolved["hospitals"], parsed.coverage_entries,
+                                 {r["adcode"]: r["name"] for r in tables["regions"]})
         write_registry(tmp, tables, report)
         from api.search_index import add_search_index
 
@@ -219,6 +280,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         with sqlite3.connect(tmp) as conn:
             conn.executemany("INSERT INTO build_report (section, item, value) VALUES (:section, :item, :value)",
                              _report_rows(parsed, seconds))
+        # The last write: only now is the file a complete registry (is_complete()).
+        conn.execute(f"PRAGMA application_id = {BUILD_COMPLETE_ID}")
+        conn.commit()
         conn.close()
         os.replace(tmp, out)
     finally:

@@ -121,7 +121,7 @@ def resolve(name: str, city: str | None, db: str, limit: int, as_json: bool) -> 
 def geocode(db: str, limit: int) -> None:
     """Fetch exact coordinates from AMap (needs HOSPNET_AMAP_KEY) into the geocode cache.
 
-    Results are appended to sources/geocode_cache.tsv (or $HOSPNET_GEOCODE_CACHE) with their
+    Results are appended to geocode_cache.tsv in the data folder (or $HOSPNET_GEOCODE_CACHE) with their
     coordinate system (GCJ-02) and date; the next build converts them to WGS-84 and marks those
     hospitals geo_precision = exact. Without a key this command stops with an error.
     """
@@ -153,31 +153,134 @@ def geocode(db: str, limit: int) -> None:
 
 @cli.command(name="import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--insurer", required=True, help="Insurer that publishes the list, e.g. 众安保险.")
-@click.option("--service", required=True, help="Service the list is for, e.g. 重疾绿通.")
+@click.option("--service", default="", help="Service the list is for, e.g. 重疾绿通 (a new service).")
+@click.option("--service-id", default=None, metavar="ID",
+              help="A new version of this existing service's list (e.g. 002-green-channel): it replaces the "
+                   "old list from the next build on; the change is reported.")
+@click.option("--insurer", default="", help="Insurer that publishes the list, e.g. 众安保险 (not needed with --service-id).")
 @click.option("--product", default="", help="Product the service belongs to.")
-@click.option("--kind", default="hospital_list", show_default=True,
-              type=click.Choice(["hospital_list", "city_coverage", "overseas"]), help="What the list holds.")
+@click.option("--kind", default=None, type=click.Choice(["hospital_list", "city_coverage", "overseas", "reference"]),
+              help="What the list holds [default: hospital_list, or the kind of --service-id's service]. "
+                   "'reference': hospitals with their cells as evidence, no service.")
 @click.option("--columns", default=None, metavar="FIELD=HEADER,...",
-              help="Which header holds which field, e.g. name=医院名称,province=省份,city=城市,grade=医院级别. "
-                   "Unnamed fields are guessed from common header words.")
-def import_(file: Path, insurer: str, service: str, product: str, kind: str, columns: str | None) -> None:
-    """Register a new list (.csv, .tsv or .xlsx) as a source; every later build includes it.
+              help="Which header holds which field, e.g. name=医院名称,city=所在城市. Fields: name, province, city, "
+                   "district, address, grade, ownership, phone, notes, lat, lon, team, country, seq. Unnamed "
+                   "fields are read from header words; other columns are kept as they are.")
+@click.option("--sheet", default=None, metavar="NAME|NUMBER",
+              help="Workbook sheet to read [default: the first with a header row that has a name column].")
+@click.option("--header-row", default=None, type=int, metavar="N",
+              help="Row number of the header [default: found among the first 30 rows].")
+@click.option("--crs", default=None, type=click.Choice(["wgs84", "gcj02", "bd09"]),
+              help="Coordinate system of the lat/lon columns (GPS: wgs84; AMap/Tencent: gcj02; Baidu: bd09); "
+                   "converted to WGS-84. Required when the list has coordinates.")
+@click.option("--new-service", is_flag=True,
+              help="Create a new service even if the insurer already has one of this name.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="With --service-id: registry to compare the new version with (if it exists).")
+@click.option("--max-mb", default=50.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Refuse files larger than this many MB.")
+@click.option("--max-rows", default=200_000, show_default=True, type=click.IntRange(min=1),
+              help="Refuse files with more rows than this.")
+def import_(file: Path, service: str, service_id: str | None, insurer: str, product: str, kind: str | None,
+            columns: str | None, sheet: str | None, header_row: int | None, crs: str | None, new_service: bool,
+            db: str, max_mb: float, max_rows: int) -> None:
+    """Register a list (.csv, .tsv, .txt or .xlsx) as a source; every later build includes it.
 
-    The file is checked (UTF-8, a header row, a hospital-name column, readable rows) and stored
-    as UTF-8 TSV under sources/imported/. Nothing is written if the check fails; the registry is
-    not touched until the next 'hospnet build'.
+    The encoding is detected (UTF-8 with or without BOM, GBK/GB18030, UTF-16), the header row is
+    found below title rows, merged cells are filled, columns are read from their header words and
+    the others kept as they are. The list is stored as UTF-8 TSV in the data folder's imported/
+    ($HOSPNET_HOME, else ./hospnet-data). Nothing is written if the check fails; the registry is not
+    touched until the next 'hospnet build'. 'hospnet imports' lists imports.
     """
     from directory.importer import ImportError_, import_list
-    from directory.sources import SourceError
+    from directory.table_files import Limits
 
     try:
-        result = import_list(file, insurer=insurer, service=service, product=product, kind=kind, columns=columns)
-    except (ImportError_, SourceError) as exc:
+        r = import_list(file, insurer=insurer, service=service, product=product, kind=kind, columns=columns,
+                        service_id=service_id, sheet=sheet, header_row=header_row, crs=crs,
+                        limits=Limits(max_mb=max_mb, max_rows=max_rows), db=Path(db), new_service=new_service)
+    except ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
-    mapped = ", ".join(f"{k}={v}" for k, v in result.columns.items())
-    click.echo(f"Imported {result.rows} rows ({result.rejects} unreadable) from {file} as {result.tsv_path.name} "
-               f"[{mapped}]. Run 'hospnet build' to include it.")
+    read = f"encoding {r.encoding}" if r.encoding != "xlsx" else f"sheet {r.sheet!r}"
+    target = f"for {r.service_name} [{r.service_id}]" if r.service_id else "as a reference list (no service)"
+    click.echo(f"Imported {r.rows} rows from {file} ({read}, header row {r.header_line}) as {r.import_id} {target}.")
+    click.echo("  columns: " + ", ".join(f"{k}={v}" for k, v in r.columns.items())
+               + (f"; kept as they are: {', '.join(r.extra_columns)}" if r.extra_columns else ""))
+    for note in r.notes:
+        click.echo(f"  {note}")
+    if r.skipped:
+        click.echo("  rows skipped: " + ", ".join(f"{k} ({v})" for k, v in r.skipped.items()))
+    if r.rejects:
+        click.echo(f"  {len(r.rejects)} rows not read:")
+        for rej in r.rejects[:10]:
+            click.echo(f"    {file}:{rej.line}: {rej.reason}")
+    if r.replaces:
+        click.echo(f"  This version replaces the list from {r.replaces}.")
+        if r.diff:
+            d = r.diff
+            click.echo(f"  Against {d.basis}: {d.before} hospitals before, {d.after} now; {len(d.added)} added"
+                       + (f" ({d.new_to_registry} not yet in the registry)" if d.new_to_registry else "")
+                       + f", {len(d.removed)} removed.")
+            for label, names in (("added", d.added), ("removed", d.removed)):
+                if names:
+                    click.echo(f"    {label}: " + "、".join(names[:20]) + (" …" if len(names) > 20 else ""))
+        if r.diff_note:
+            click.echo(f"  {r.diff_note}")
+    click.echo(f"Stored in {r.tsv_path.parent}. Run 'hospnet build' to include it.")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def imports(ctx: click.Context, as_json: bool) -> None:
+    """List the imports (id, file, service, rows, encoding, date, status); 'imports remove ID' removes one.
+
+    Imports live in the data folder's imported/ ($HOSPNET_HOME, else $HOSPNET_SOURCES, else ./hospnet-data).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from directory.imports import list_imports, status
+    from directory.locations import imports_dir
+    from directory.manifest import ManifestError
+
+    try:
+        records = list_imports()
+    except ManifestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = [{"id": r.id, "file": r.original_file, "service_id": r.service_id, "service": r.service_name,
+             "kind": r.kind, "insurer": r.insurer, "rows": r.rows, "rejects": r.rejects, "encoding": r.encoding,
+             "sheet": r.sheet or None, "imported_at": r.imported_at, "status": status(r, records),
+             "stored_as": str(r.list_path)} for r in records]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Imports in {imports_dir()}: {len(rows)}")
+    for row in rows:
+        svc = f"{row['service']} [{row['service_id']}]" if row["service_id"] else "reference list"
+        read = row["encoding"] + (f", sheet {row['sheet']}" if row["sheet"] else "")
+        click.echo(f"  {row['id']}  {row['file']}  {svc}  {row['rows']} rows  {read}  "
+                   f"{row['imported_at'][:16].replace('T', ' ')}  {row['status']}")
+
+
+@imports.command(name="remove")
+@click.argument("import_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+def imports_remove(import_id: str, yes: bool) -> None:
+    """Remove import ID (its record and stored list); the next build no longer includes it."""
+    from directory.imports import ImportsError, find_import, remove_import
+    from directory.manifest import ManifestError
+
+    try:
+        record = find_import(import_id)
+        what = f"{record.id} ({record.original_file}, {record.service_name or 'reference list'}, {record.rows} rows)"
+        if not yes:
+            if not sys.stdin.isatty():
+                raise click.ClickException(f"removing {what} needs confirmation: add --yes")
+            click.confirm(f"Remove import {what}?", abort=True)
+        remove_import(import_id)
+    except (ImportsError, ManifestError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Removed import {what}. Run 'hospnet build' to rebuild without it.")
 
 
 def _register_serve() -> None:

@@ -142,7 +142,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     services_of: dict[str, list[str]] = {}
     for ts in table_services:
         services_of.setdefault(ts["table_id"], []).append(ts["service_id"])
-    eligibility = sorted({(s, li["hospital_id"]) for li in listings for s in services_of[li["table_id"]]})
+    eligibility = sorted({(s, li["hospital_id"]) for li in listings for s in services_of.get(li["table_id"], ())})
     review = [{**r, "hospital_a": by_id[r["listing_a"]]["hospital_id"], "hospital_b": by_id[r["listing_b"]]["hospital_id"]}
               for r in res.review]
     names = {h["name"] for h in hospitals} | {a for _, a, _ in aliases}

@@ -1,21 +1,25 @@
 """Load and validate the source manifest (sources/manifest.toml): documents, services, tables."""
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LAYOUTS = {"columns", "side_by_side", "prose_list", "city_matrix", "overseas"}
+LAYOUTS = {"columns", "side_by_side", "prose_list", "city_matrix", "overseas", "imported"}
 KINDS = {"hospital_list", "city_coverage", "overseas"}
-COLUMN_NAMES = {"name", "province", "city", "grade", "team", "seq", "place", "group", "ignore"}
+COLUMN_NAMES = {"name", "province", "city", "grade", "team", "seq", "place", "group", "ignore",
+                # the fields an imported list may carry (directory/import_columns.py); 'extra' = kept as is
+                "district", "address", "ownership", "phone", "notes", "lat", "lon", "country", "extra"}
+CRS = {"wgs84", "gcj02", "bd09"}
 
 SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
 
 
 def sources_dir() -> Path:
-    """The sources folder: $HOSPNET_SOURCES if set, else the repository's sources/."""
-    return Path(os.environ.get("HOSPNET_SOURCES") or SOURCES_DIR)
+    """The bundled sources folder: $HOSPNET_SOURCES if set, else the packaged copy (see locations.py)."""
+    from directory.locations import bundled_sources_dir
+
+    return bundled_sources_dir()
 
 
 class ManifestError(ValueError):
@@ -32,6 +36,8 @@ class ServiceSpec:
     min_grade: str | None = None
     public_only: bool = False
     city_proper_only: bool = False
+    id: str | None = None  # an explicit service id (imports: a new version of an existing service keeps its id)
+    replaces: bool = False  # this document's list replaces the service's earlier lists (bundled or imported)
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class TableSpec:
     after: str = ""
     separator: str = "、"
     expected: int | None = None
+    crs: str = ""  # imported lists with lat/lon: the coordinate system they are stated in
+    merged: tuple[str, ...] = ()  # imported workbooks: merged-cell ranges that were filled ("A2:A5")
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ class DocumentSpec:
     origin: str = "bundled"
     directory: str = "manuals"
     root: Path = SOURCES_DIR
+    original_file: str = ""  # imports: the file the user gave
+    encoding: str = ""  # imports: how its bytes were decoded (or 'xlsx')
+    imported_at: str = ""  # imports: ISO time; orders versions of one service
 
     @property
     def doc_id(self) -> str:
@@ -71,7 +82,8 @@ class DocumentSpec:
         return stem.split("_", 1)[0] if "_" in stem else stem
 
     def service_id(self, key: str) -> str:
-        return f"{self.doc_id}-{key}"
+        explicit = next((s.id for s in self.services if s.key == key and s.id), None)
+        return explicit or f"{self.doc_id}-{key}"
 
     @property
     def path(self) -> Path:
@@ -105,6 +117,8 @@ def _service(entry: dict, where: str) -> ServiceSpec:
         min_grade=entry.get("min_grade"),
         public_only=bool(entry.get("public_only", False)),
         city_proper_only=bool(entry.get("city_proper_only", False)),
+        id=entry.get("id"),
+        replaces=bool(entry.get("replaces", False)),
     )
 
 
@@ -117,7 +131,8 @@ def _table(entry: dict, where: str, service_keys: set[str]) -> TableSpec:
         raise ManifestError(f"{where}: lines must be [first, last] 1-based line numbers, got {lines!r}")
     services = tuple(_need(entry, "services", where, list))
     unknown = [s for s in services if s not in service_keys]
-    if not services or unknown:
+    # An imported reference list (no service's list) serves no service; every other table serves one.
+    if unknown or not services and not (layout == "imported" and not service_keys):
         raise ManifestError(f"{where}: services must name services of this document; unknown: {unknown}")
     columns = tuple(entry.get("columns", ()))
     bad = [c for c in columns if c not in COLUMN_NAMES]
@@ -125,6 +140,11 @@ def _table(entry: dict, where: str, service_keys: set[str]) -> TableSpec:
         raise ManifestError(f"{where}: unknown column names {bad}; allowed: {sorted(COLUMN_NAMES)}")
     if layout == "columns" and "name" not in columns:
         raise ManifestError(f"{where}: a 'columns' table needs a 'name' column")
+    if layout == "imported" and "name" not in columns and "city" not in columns:
+        raise ManifestError(f"{where}: an 'imported' table needs a 'name' or a 'city' column")
+    crs = entry.get("crs", "")
+    if crs and crs not in CRS:
+        raise ManifestError(f"{where}: crs must be one of {sorted(CRS)}, got {crs!r}")
     return TableSpec(
         key=_need(entry, "key", where),
         title=entry.get("title", ""),
@@ -139,6 +159,8 @@ def _table(entry: dict, where: str, service_keys: set[str]) -> TableSpec:
         after=entry.get("after", ""),
         separator=entry.get("separator", "、"),
         expected=entry.get("expected"),
+        crs=crs,
+        merged=tuple(entry.get("merged", ())),
     )
 
 
@@ -168,6 +190,9 @@ def parse_manifest(data: dict, origin: str = "manifest", root: Path = SOURCES_DI
                 origin=d.get("origin", "bundled"),
                 directory=d.get("directory", "manuals"),
                 root=root,
+                original_file=d.get("original_file", ""),
+                encoding=d.get("encoding", ""),
+                imported_at=d.get("imported_at", ""),
             )
         )
     files = [d.file for d in docs]
@@ -176,20 +201,37 @@ def parse_manifest(data: dict, origin: str = "manifest", root: Path = SOURCES_DI
     return Manifest(documents=tuple(docs))
 
 
-def load_manifest(path: Path | None = None) -> Manifest:
-    """Read the bundled manifest plus every imported source registered next to it."""
-    path = path or sources_dir() / "manifest.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"{path}: cannot read manifest: {exc}") from exc
-    manifest = parse_manifest(data, origin=str(path), root=path.parent)
-    imported = path.parent / "imported"
-    extra = []
+def load_imports(imported: Path) -> tuple[DocumentSpec, ...]:
+    """The documents registered by `hospnet import` in `imported/` (one record .toml each)."""
+    docs: list[DocumentSpec] = []
     for meta in sorted(imported.glob("*.toml")) if imported.is_dir() else []:
         try:
             sub = tomllib.loads(meta.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ManifestError(f"{meta}: cannot read import record: {exc}") from exc
-        extra.extend(parse_manifest(sub, origin=str(meta), root=path.parent).documents)
-    return Manifest(documents=manifest.documents + tuple(extra))
+        docs.extend(parse_manifest(sub, origin=str(meta), root=imported.parent).documents)
+    return tuple(docs)
+
+
+def load_manifest(path: Path | None = None, imports: Path | None = None) -> Manifest:
+    """Read the bundled manifest plus every imported source.
+
+    Imports come from `imports` if given; else, with no `path`, from the user's data folder
+    (directory/locations.py); else from `imported/` beside the given manifest.
+    """
+    if path is None:
+        from directory.locations import imports_dir
+
+        path = sources_dir() / "manifest.toml"
+        imports = imports or imports_dir()
+    imports = imports or path.parent / "imported"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read manifest: {exc}") from exc
+    manifest = parse_manifest(data, origin=str(path), root=path.parent)
+    documents = manifest.documents + load_imports(imports)
+    files = [d.file for d in documents]
+    if len(set(files)) != len(files):
+        raise ManifestError(f"{imports}: an imported file has the name of another source")
+    return Manifest(documents=documents)

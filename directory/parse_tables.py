@@ -37,6 +37,17 @@ class ListingRow:
     raw_place: str | None = None
     raw_text: str = ""
     note: str = ""
+    # Cells only imported lists carry (directory/parse_imported.py); lat/lon are WGS-84, raw_crs says
+    # what they were stated in, raw_extra is a JSON object of the columns no field claims.
+    raw_district: str | None = None
+    raw_address: str | None = None
+    raw_ownership: str | None = None
+    raw_phone: str | None = None
+    raw_notes: str | None = None
+    raw_lat: float | None = None
+    raw_lon: float | None = None
+    raw_crs: str | None = None
+    raw_extra: str | None = None
 
 
 @dataclass(frozen=True)
@@ -356,4 +367,8 @@ def parse_table(lines: list[str], spec: TableSpec, place_roles: PlaceRoles = def
         return parse_city_matrix(lines, spec)
     if spec.layout == "overseas":
         return parse_overseas(lines, spec)
+    if spec.layout == "imported":
+        from directory.parse_imported import parse_imported
+
+        return parse_imported(lines, spec)
     raise ValueError(f"unknown layout {spec.layout!r}")

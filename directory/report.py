@@ -45,6 +45,9 @@ def build_report(path: Path) -> dict:
         extra = {}
         if "places" in report:
             extra["places"] = report.pop("places")
+        for section in ("imports", "service versions"):  # values written as JSON objects
+            if section in report:
+                extra[section] = {k: json.loads(v) for k, v in report.pop(section).items()}
         listings_total = counts["listings"]
         parsed = sum(t["rows_parsed"] for t in tables)
         rejected = len(rejects)
@@ -87,8 +90,21 @@ def format_report(data: dict) -> str:
         cands = json.loads(r["candidates"]) if r["candidates"] else []
         lines.append(f"  {r['source_file']}:{r['line']}  {r['raw_city']} ({r['raw_province'] or '-'}): "
                      f"{r['status']} — {r['reason']}" + (f"; candidates {', '.join(cands)}" if cands else ""))
+    for file, imp in data.get("imports", {}).items():
+        if file == next(iter(data["imports"])):
+            lines += ["", "Imports (file as given, encoding, rows read / not read, in force for):"]
+        lines.append(f"  {file}: {imp['original_file']} ({imp['encoding']}), {imp['rows']} / {imp['rejected']}, "
+                     f"{', '.join(imp['in_force_for']) or ('superseded' if imp['services'] else 'reference list')}")
+    for sid, v in data.get("service versions", {}).items():
+        if sid == next(iter(data["service versions"])):
+            lines += ["", "New versions of service lists (hospitals before → after):"]
+        lines.append(f"  {sid}: {v['previous']} → {v['current']}: {v['before']} → {v['after']}, "
+                     f"{v['added_count']} added, {v['removed_count']} removed")
+        for label in ("added", "removed"):
+            if v[label]:
+                lines.append(f"    {label}: " + "、".join(v[label]))
     for section, items in data.items():
-        if isinstance(items, dict) and section not in ("counts", "timing", "skipped"):
+        if isinstance(items, dict) and section not in ("counts", "timing", "skipped", "imports", "service versions"):
             lines.append("")
             lines.append(f"{section}:")
             for k, v in items.items():

@@ -8,7 +8,7 @@ SCHEMA_VERSION = 1
 TABLES: dict[str, dict] = {
     "sources": dict(
         columns={"file": str, "insurer": str, "product": str, "title": str, "date": str, "origin": str,
-                 "line_count": int, "sha256": str},
+                 "line_count": int, "sha256": str, "original_file": str, "encoding": str},
         pk="file",
     ),
     "source_tables": dict(
@@ -46,7 +46,11 @@ TABLES: dict[str, dict] = {
                  "raw_name": str, "raw_province": str, "raw_city": str, "raw_grade": str, "raw_team": str,
                  "raw_country": str, "raw_place": str, "raw_text": str, "note": str, "row_note": str, "hospital_id": str,
                  "match_method": str, "match_score": float, "province_adcode": str, "city_adcode": str,
-                 "place_status": str, "place_reason": str},
+                 "place_status": str, "place_reason": str,
+                 # Cells imported lists carry (directory/parse_imported.py): lat/lon in WGS-84, raw_crs
+                 # what they were stated in; raw_extra a JSON object of the columns no field claims.
+                 "raw_district": str, "raw_address": str, "raw_ownership": str, "raw_phone": str,
+                 "raw_notes": str, "raw_lat": float, "raw_lon": float, "raw_crs": str, "raw_extra": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file"), ("service_id", "services", "id"),
                       ("table_id", "source_tables", "id"), ("hospital_id", "hospitals", "id")],

@@ -53,3 +53,41 @@ def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
         wlon += lon - glon
         wlat += lat - glat
     return wlon, wlat
+
+
+# BD-09 (Baidu) is GCJ-02 rotated and shifted by Baidu's published formula; constants as Baidu's SDKs use them.
+_X_PI = math.pi * 3000.0 / 180.0
+
+
+def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
+    """Shift a GCJ-02 (lon, lat) to BD-09."""
+    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
+    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
+    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+
+
+def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
+    """Shift a BD-09 (lon, lat) back to GCJ-02 (the usual closed-form inverse, ~1e-6° off)."""
+    x, y = lon - 0.0065, lat - 0.006
+    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
+    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
+    return z * math.cos(theta), z * math.sin(theta)
+
+
+def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
+    """BD-09 → GCJ-02 → WGS-84."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+
+
+CRS_NAMES = ("wgs84", "gcj02", "bd09")
+
+
+def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
+    """A point stated in `crs` ('wgs84', 'gcj02' or 'bd09') as WGS-84 (lon, lat)."""
+    if crs == "wgs84":
+        return lon, lat
+    if crs == "gcj02":
+        return gcj02_to_wgs84(lon, lat)
+    if crs == "bd09":
+        return bd09_to_wgs84(lon, lat)
+    raise ValueError(f"unknown coordinate system {crs!r}; expected one of {', '.join(CRS_NAMES)}")

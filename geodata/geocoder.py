@@ -34,10 +34,10 @@ class ExactPoint:
 
 
 def cache_path() -> Path:
-    """$HOSPNET_GEOCODE_CACHE, else sources/geocode_cache.tsv next to the manifest."""
-    from directory.manifest import sources_dir
+    """$HOSPNET_GEOCODE_CACHE, else geocode_cache.tsv in the user's data folder (directory/locations.py)."""
+    from directory.locations import data_home
 
-    return Path(os.environ.get("HOSPNET_GEOCODE_CACHE") or sources_dir() / "geocode_cache.tsv")
+    return Path(os.environ.get("HOSPNET_GEOCODE_CACHE") or data_home() / "geocode_cache.tsv")
 
 
 def load_cache(path: Path | None = None) -> dict[tuple[str, str], ExactPoint]:

@@ -10,6 +10,12 @@ from directory.manifest import load_manifest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory, monkeypatch):
+    """Each test (and every command it runs) gets an empty data folder, never a developer's ./hospnet-data."""
+    monkeypatch.setenv("HOSPNET_HOME", str(tmp_path_factory.mktemp("hospnet-home")))
+
+
 @pytest.fixture(scope="session")
 def manifest():
     return load_manifest(ROOT / "sources" / "manifest.toml")
