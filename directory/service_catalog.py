@@ -35,8 +35,8 @@ ASPECTS: dict[str, str] = {  # aspect → the Chinese label an agent reads out
 # The order of the spoken summary: first whether the caller may use it, then how to apply.
 SUMMARY_ORDER: tuple[str, ...] = (
     "sum_insured", "who", "age", "trigger", "waiting_period", "frequency", "apply_phone", "apply_app",
-    "apply_steps", "lead_time", "exclusion", "area", "list_note",
-)
+    "apply_steps", "lead_time", "exclusion", "area",
+)  # list notes are answered apart (`list_notes`)
 SUMMARY_COLUMNS = {"name", "provider", "what", "sum_insured", "frequency", "trigger", "who", "start", "seq"}
 Method = Literal["entered", "parsed"]
 
@@ -293,10 +293,29 @@ def load_catalog(manifest: Manifest, path: Path | None = None, merged: dict[str,
 def _ordered(conditions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Service statements before document-wide ones, then parsed before entered, then by line."""
     return sorted(conditions, key=lambda c: (c.get("scope") == "document", c.get("method") != "parsed",
-                                             c.get("line") or 0))
+                                             c.get("value") is None, c.get("line") or 0))
 
 
-def how_to_use(conditions: list[dict[str, Any]], max_items: int = 9) -> dict[str, Any]:
+SPOKEN_MAX = 30  # characters of printed text in the spoken sentence; the items keep the whole text
+
+
+def spoken(c: dict[str, Any]) -> str:
+    """A condition as a short phrase to read out: its number where it has one, else its text (shortened)."""
+    value, unit, aspect = c.get("value"), c.get("unit") or "", c["aspect"]
+    if value not in (None, ""):
+        if aspect == "sum_insured":
+            return "无保额要求" if float(value) == 0 else f"主险保额不低于 {value} 万元"
+        if aspect == "apply_phone":
+            return f"拨打 {value}"
+        if aspect in ("waiting_period", "frequency", "age", "limit"):
+            return f"{value} {unit}".strip()
+    if aspect == "frequency" and unit == "不限次":
+        return "不限次"
+    text = c["text"].strip("，。；; ")
+    return text if len(text) <= SPOKEN_MAX else text[:SPOKEN_MAX] + "…"
+
+
+def how_to_use(conditions: list[dict[str, Any]], max_items: int = 8) -> dict[str, Any]:
     """A short Chinese summary an agent can read out, one clause per aspect with its manual line.
 
     `conditions` are rows of the `service_conditions` table (or Condition.as_row dicts).
@@ -310,9 +329,9 @@ def how_to_use(conditions: list[dict[str, Any]], max_items: int = 9) -> dict[str
             continue
         first = by_aspect[aspect][0]
         cite = f"{first['source_file'].split('_', 1)[0]} 第 {first['line']} 行"
-        items.append({"aspect": aspect, "label": ASPECTS[aspect], "text": first["text"],
+        items.append({"aspect": aspect, "label": ASPECTS[aspect], "text": first["text"], "say": spoken(first),
                       "source_file": first["source_file"], "line": first["line"], "cite": cite})
-    say = "；".join(f"{i['label']}：{i['text']}（{i['cite']}）" for i in items)
+    say = "；".join(f"{i['label']}：{i['say']}（{i['cite']}）" for i in items)
     return {"say": say + ("。" if say else ""), "items": items}
 
 
