@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from directory.manifest import Manifest
-from directory.row_notes import notes_in, restrictions
+from directory.row_notes import restrictions, row_notes
 from directory.service_catalog import Catalog, load_catalog
 from directory.service_merge import apply_merges, find_duplicates
 from directory.teams import build_teams
@@ -43,7 +43,7 @@ def before_resolve(parsed: Any, manifest: Manifest) -> Extras:
             "source_file": doc.file, "kind": NO_LIST, "rule": "", "min_grade": None, "public_only": 0,
             "city_proper_only": 0, "aliases": json.dumps(list(entry.aliases), ensure_ascii=False)})
     for li in parsed.listings:
-        notes = notes_in(li.get("raw_text") or li["raw_name"])
+        notes = row_notes(li)
         li["row_note"] = "; ".join(n.text for n in notes) or None
     return Extras(merges, catalog)
 

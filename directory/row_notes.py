@@ -77,6 +77,23 @@ def notes_in(raw_text: str) -> list[RowNote]:
     return out
 
 
+def notes_in_cell(text: str | None) -> list[RowNote]:
+    """A notes column of an imported list: each clause that reads as a note (no brackets needed)."""
+    out = []
+    for clause in re.split(r"[；;。\n]", text or ""):
+        clause = clause.strip()
+        if not clause:
+            continue
+        found = notes_in(f"({clause})")
+        out.extend(found or [RowNote(clause, "info", clause, 0)])
+    return out
+
+
+def row_notes(listing: dict[str, Any]) -> list[RowNote]:
+    """Every note of a list row: bracketed remarks in its printed text, and its notes cell if it has one."""
+    return notes_in(listing.get("raw_text") or listing.get("raw_name") or "") + notes_in_cell(listing.get("raw_notes"))
+
+
 def _labels(service: dict[str, Any]) -> list[str]:
     return [_SPACE.sub("", x) for x in (service["name"], *service.get("aliases", ())) if x]
 
@@ -127,7 +144,7 @@ def restrictions(listings: list[dict[str, Any]], services_of_table: dict[str, li
     for (sid, hid), rows in sorted(rows_of.items()):
         why = []
         for li in rows:
-            excluded = [(n, how) for n in notes_in(li.get("raw_text") or li["raw_name"])
+            excluded = [(n, how) for n in row_notes(li)
                         for ex, how in [excluded_services(n, services_of_table[li["table_id"]])] if sid in ex]
             if not excluded:
                 break

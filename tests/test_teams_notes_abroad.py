@@ -161,3 +161,23 @@ def test_non_mainland_hospitals(db):
                          "where h.country != '中国' and a.source like 'wikidata%'").fetchone()[0]
     assert english >= 40
     assert db.execute("select count(*) from overseas_places").fetchone()[0] == len(load_places())
+
+
+def test_restrictions_generalize_to_a_new_list():
+    """A list never seen before: a notes column (imported) or a bracket, on rows of a table serving two services."""
+    from directory.row_notes import restrictions
+
+    services = {"t1": [{"id": "x-outpatient", "name": "门诊预约", "aliases": ["门诊"]},
+                       {"id": "x-surgery", "name": "手术安排", "aliases": ["手术"]}]}
+    rows = [
+        {"id": 1, "table_id": "t1", "hospital_id": "hA", "source_file": "new.csv", "line": 2, "raw_name": "甲医院",
+         "raw_text": "甲医院", "raw_notes": "仅限门诊使用"},
+        {"id": 2, "table_id": "t1", "hospital_id": "hB", "source_file": "new.csv", "line": 3, "raw_name": "乙医院",
+         "raw_text": "乙医院（不适用于手术安排）"},
+        {"id": 3, "table_id": "t1", "hospital_id": "hC", "source_file": "new.csv", "line": 4, "raw_name": "丙医院",
+         "raw_text": "丙医院（不适用于手术安排）"},
+        {"id": 4, "table_id": "t1", "hospital_id": "hC", "source_file": "new.csv", "line": 9, "raw_name": "丙医院",
+         "raw_text": "丙医院"},  # printed again without the note: the restriction does not hold
+    ]
+    got = {(r["service_id"], r["hospital_id"]) for r in restrictions(rows, services)}
+    assert got == {("x-surgery", "hA"), ("x-surgery", "hB")}
