@@ -14,6 +14,7 @@ A hospital in China without a city (台湾童综合医院) takes the city of its
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,18 @@ from directory.manifest import sources_dir
 from geodata.abroad import Place, country_code, load_places, lookup, nearest_city, place_in_text, within
 
 LINKS = Path("reference") / "wikidata_links.tsv"
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+_INSTITUTION_EN = re.compile(r"\b(Hospitals?|Clinic|Cent(?:er|re)|Institute|Medicine)\b", re.I)
+_BILINGUAL = re.compile(r"^(?P<en>[A-Za-z][A-Za-z0-9 .,'’&/\-]*?)\s*(?P<zh>[\u4e00-\u9fff][^A-Za-z]*)$")
+
+
+def bilingual_parts(name: str) -> tuple[str, str] | None:
+    """'Massachusetts General Hospital 麻省总医院' → (English, Chinese); None for a name in one language."""
+    m = _BILINGUAL.match(_BRACKETS.sub(" ", name).strip())
+    # Each half must name an institution by itself ('UCSD 医疗中心' is one name, not two).
+    if not m or not _INSTITUTION_EN.search(m.group("en")) or len(m.group("zh").strip()) < 4:
+        return None
+    return m.group("en").strip(), m.group("zh").strip()
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,12 @@ def place_abroad(hospitals: list[dict[str, Any]], listings: list[dict[str, Any]]
                  city=place.name if place.level != "country" else None, adcode=place.code)
         stats["placed_city" if place.level == "city" else "placed_region" if place.level == "region"
               else "country_only"] += 1
+        # A name printed in two languages is found by either half (麻省总医院, Massachusetts General Hospital).
+        for li in rows_of.get(h["id"], []):
+            parts = bilingual_parts(li["raw_name"])
+            for part in parts or ():
+                aliases.append({"hospital_id": h["id"], "alias": part,
+                                "source": f"bilingual name in {li['source_file']}:{li['line']}"})
         if link:
             h.update(lat=link.lat, lon=link.lon, geo_precision="exact",
                      geo_source=f"Wikidata {link.qid} (reviewed link, sources/reference/wikidata_links.tsv line {link.line})")

@@ -121,6 +121,9 @@ def test_overseas_hospitals_by_english_name(api):
     assert any(r["name"].startswith("Mayo Clinic") for r in body["results"])
     tokyo = get(api, "/api/v1/hospitals", q="University of Tokyo Hospital")  # an English Wikidata label
     assert tokyo["results"][0]["name"] == "东京大学医学部附属医院"
+    # a name printed in two languages is found by either half, in its city abroad
+    mgh = get(api, "/api/v1/resolve", name="麻省总医院", city="波士顿")
+    assert mgh["status"] == "matched" and mgh["best"]["name"].startswith("Massachusetts General Hospital")
 
 
 # ---- Specialty ---------------------------------------------------------------------------------

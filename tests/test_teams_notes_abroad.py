@@ -181,3 +181,12 @@ def test_restrictions_generalize_to_a_new_list():
     ]
     got = {(r["service_id"], r["hospital_id"]) for r in restrictions(rows, services)}
     assert got == {("x-surgery", "hA"), ("x-surgery", "hB")}
+
+
+def test_bilingual_names_split_only_into_two_names():
+    from directory.abroad_hospitals import bilingual_parts
+
+    assert bilingual_parts("Massachusetts General Hospital 麻省总医院") == ("Massachusetts General Hospital", "麻省总医院")
+    assert bilingual_parts("King' s College Hospital (London, England) 英国皇家学院医院 (伦敦, 英国)")[1] == "英国皇家学院医院"
+    assert bilingual_parts("UCSD 医疗中心") is None  # one name in two scripts, not two names
+    assert bilingual_parts("UPMC 匹兹堡儿童医院") is None and bilingual_parts("东京大学医学部附属医院") is None
