@@ -1,16 +1,18 @@
 """Turn parsed listings into canonical hospital rows, eligibility, aliases and the review queue."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from functools import cache
 
+from directory.context import complete_name, correct_place_typo
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.names import normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name, hospital_id, resolve
+from directory.names import current_name, normalize_cached, to_json
+from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
 
 
 @cache
@@ -72,6 +74,32 @@ def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
     return chosen, conflict
 
 
+def _locate(cell: tuple, norm) -> ListingPlace:
+    """locate_listing, and when the name writes a district without its suffix after its city
+    (宁波市鄞州人民医院, 深圳市宝安中医院), the district the normalized name read there."""
+    place = locate_listing(*cell)
+    if place.city and not place.district and norm.places and norm.places[-1].endswith(("区", "县", "旗")):
+        from geodata.name_places import place_from_name
+
+        again = place_from_name("".join(norm.places) + norm.core)
+        if again.city_adcode == place.city and again.district_adcode:
+            return dataclasses.replace(place, district=again.district_adcode,
+                                       reason=f"{place.reason}; district {norm.places[-1]} read from the name")
+    return place
+
+
+def _with_county(place: ListingPlace, province: str | None, county: str) -> ListingPlace:
+    """A list's county cell narrows a placed row to its district when it names one inside the city."""
+    from dataclasses import replace
+
+    from directory.locate import resolve_listed
+
+    m = resolve_listed(province, county)
+    if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
+        return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
+    return place
+
+
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
     """Resolve listings in place (hospital_id, match fields, place) and return the hospital tables."""
     rows: list[Row] = []
@@ -87,18 +115,37 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         if norm is None:
             norm = norm_of[raw] = normalize_cached(raw)
         if country == "中国":
-            cell = (norm.clean, li.get("raw_province"), li.get("raw_city"))
+            fixed = correct_place_typo(norm.clean, (li.get("raw_city"), li.get("raw_county")))
+            if fixed != norm.clean:
+                norm = normalize_cached(fixed)
+            # Placed by its current name (苏州市吴江区第一人民医院 is now 苏州市第九人民医院, no longer a district's).
+            cell = (current_name(norm.clean)[0], li.get("raw_province"), li.get("raw_city"))
             place = place_of.get(cell)
             if place is None:
-                place = place_of[cell] = locate_listing(*cell)
+                place = place_of[cell] = _locate(cell, norm)
+            # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
+            cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
+            full = complete_name(norm.clean, place.province, place.city, place.district, cells)
+            if full != norm.clean:
+                norm = normalize_cached(full)
+            # The district a row is compared by is the one its name or city cell states; a county cell
+            # only says where the site stands (四川省人民医院 in 青羊区 is still the province's hospital).
+            compare_district = place.district
+            if place.city and not place.district and li.get("raw_county"):
+                place = _with_county(place, li.get("raw_province"), li["raw_county"])
+                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
+                district_name = _name(place.district) or ""
+                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
+                    norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
+            compare_district = None
         places[li["id"]] = place
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
-        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, place.district))
+        rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
     parents = campus_parent(res.clusters)
     by_id = {li["id"]: li for li in listings}
@@ -117,8 +164,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         grade = grades.most_common(1)[0][0] if grades else None
         country = members[0].country
         adcode = place.district or place.city or place.province if place else None
+        name, name_source = canonical_name_with_source(members)
         hospitals.append({
-            "id": hid, "name": canonical_name(members), "country": country,
+            "id": hid, "name": name, "name_source": name_source, "country": country,
             "province": _name(place.province) if place else None, "city": _name(place.city) if place else None,
             "district": _name(place.district) if place else None, "adcode": adcode,
             "province_adcode": place.province if place else None, "city_adcode": place.city if place else None,

@@ -108,10 +108,11 @@ def load_abbreviations(path: Path = KNOWLEDGE_DIR / "abbreviations.tsv") -> tupl
 
 @cache
 def load_links(kind: str = "must", directory: Path = KNOWLEDGE_DIR) -> tuple[Link, ...]:
-    """Load must_link.tsv (kind='must') or cannot_link.tsv (kind='cannot')."""
-    if kind not in ("must", "cannot"):
-        raise ValueError(f"kind must be 'must' or 'cannot', not {kind!r}")
-    path = directory / f"{kind}_link.tsv"
+    """Load must_link.tsv (kind='must'), cannot_link.tsv (kind='cannot') or dual_names.tsv (kind='dual':
+    one hospital's university and government names that name grammar cannot pair)."""
+    if kind not in ("must", "cannot", "dual"):
+        raise ValueError(f"kind must be 'must', 'cannot' or 'dual', not {kind!r}")
+    path = directory / ("dual_names.tsv" if kind == "dual" else f"{kind}_link.tsv")
     rows = read_tsv(path, ("name_a", "name_b", "evidence"), ("name_a", "name_b", "evidence"))
     out = []
     for lineno, r in rows:

@@ -35,11 +35,19 @@ def alias_link(a: NormalizedName, b: NormalizedName) -> str | None:
         # A bare alias carries no place; only a real conflict of stated places breaks the link.
         if places_conflict(v, hit):
             continue
-        # An alias names the main site; the entry's own campus still applies.
-        if (v is not a or hit is not b) and campus_key(a.campus) != campus_key(b.campus):
+        # An alias names the main site; the entry's own campus still applies — unless the alias has a
+        # number of its own (上海市第一人民医院分院(上海市第四人民医院)): then it names this site.
+        if (v is not a or hit is not b) and _site_campus(v, a) != _site_campus(hit, b):
             continue
         return v.core
     return None
+
+
+def _site_campus(variant: NormalizedName, owner: NormalizedName) -> str | None:
+    """The campus a spelling of `owner` stands for."""
+    if variant is not owner and variant.numbers and variant.numbers != owner.numbers:
+        return campus_key(variant.campus)
+    return campus_key(owner.campus)
 
 
 def numbers_conflict(a: NormalizedName, b: NormalizedName) -> bool:

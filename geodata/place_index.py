@@ -66,6 +66,13 @@ def place_index() -> PlaceIndex:
         code = row["adcode"]
         how = f"{row['kind']}: {row['evidence']}"
         _add(tables[divisions[code].level], row["alias"], Entry(code, how))
+    # Old names from the GB/T 2260 code history (海安县 → 海安市): derived, so listed after the hand-kept aliases.
+    from geodata.history import current_division, load_division_changes
+
+    for ch in load_division_changes():
+        if ch.new_code in divisions and current_division(ch.old_name) is not None:
+            how = f"former name: {ch.old_name} became {ch.new_name} between GB/T 2260 tables {ch.vintage_from} and {ch.vintage_to}"
+            _add(tables[divisions[ch.new_code].level], ch.old_name, Entry(ch.new_code, how))
     names = {code: div.name for code, div in divisions.items()}
     freeze = lambda t: {k: tuple(v) for k, v in t.items()}  # noqa: E731
     return PlaceIndex(freeze(tables["province"]), freeze(tables["city"]), freeze(tables["district"]),

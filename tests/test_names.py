@@ -269,3 +269,42 @@ def test_bad_knowledge_file_names_file_and_line(tmp_path: Path, text: str, messa
     with pytest.raises(KnowledgeError, match="renames.tsv") as exc:
         knowledge.load_renames.__wrapped__(path)
     assert message in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("宁波市医疗中心李惠利医院东部院区", "宁波市医疗中心李惠利东部医院"),  # X东部医院 = X医院东部院区
+        ("盐城市第一人民医院（主院区、北院区）", "盐城市第一人民医院"),  # a bracket naming all campuses = the hospital
+        ("云南省传染病医院", "云南省传染病专科医院"),
+        ("中国医学科学院血液学研究所血液病医院", "中国医学科学院血液病医院(血液研究所)"),
+        ("黑龙江省农垦总医院", "黑龙江省农垦总局总医院"),
+        ("上海市中医医院石门路门诊部", "上海中医药大学附属市中医医院石门路门诊部"),  # 上海…大学附属市… = 上海市…
+        ("上海市东方医院", "同济大学附属东方医院"),  # 东方 is a county-level city, not what 东方医院 names
+        ("东部战区总医院秦淮医疗区", "中国人民解放军第八一医院(81 医院)"),  # a rename into a campus
+    ],
+)
+def test_same_identity_spellings(a, b):
+    from directory.match_rules import compatible, identity
+
+    na, nb = normalize_name(a), normalize_name(b)
+    assert identity(na) == identity(nb) or compatible(na, nb)[0] and na.core == nb.core, (na, nb)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("宁波市医疗中心李惠利东部医院", "宁波市医疗中心李惠利医院"),  # campus vs main
+        ("扬州市第一人民医院西区分部", "扬州市第一人民医院东区"),
+        ("北京大学深圳医院", "香港大学深圳医院"),  # a prefecture is still a place
+        ("东部战区总医院秦淮医疗区", "东部战区总医院"),
+    ],
+)
+def test_campus_spellings_stay_apart(a, b):
+    from directory.match_rules import compatible
+
+    assert not compatible(normalize_name(a), normalize_name(b))[0]
+
+
+def test_campus_key_strips_repeatedly():
+    assert campus_key("西区分部") == campus_key("西区") == campus_key("西院") == "西"

@@ -147,3 +147,12 @@ def test_resolve_command(registry):
     done = subprocess.run([sys.executable, "-m", "directory.cli", "resolve", "x", "--city", "不存在市",
                            "--db", str(registry)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode != 0 and "--city" in done.stderr
+
+
+def test_campuses_hang_under_the_hospital_their_name_states(db):
+    """A campus's parent shares its core and, for a generic core (中医医院), the place written in the name."""
+    parent = dict(db.execute("SELECT h.name, p.name FROM hospitals h JOIN hospitals p ON p.id = h.parent_id"))
+    assert parent["北京中医医院顺义医院"] == "首都医科大学附属北京中医医院"  # not 北京市昌平区中医医院
+    assert parent["广东省中医院芳村医院"] == "广东省中医院"  # not 广州市番禺区中医院
+    assert parent["江苏省口腔医院第一门诊部"] == "南京医科大学附属口腔医院"  # its dual name, not 南京市口腔医院
+    assert parent["上海市肺科医院延庆路门诊部"] == "同济大学附属肺科医院"  # not 浦东新区肺科医院
