@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import request
 from rapidfuzz import fuzz, process
 
 from api import params
@@ -18,8 +19,13 @@ from directory.teams import MATCH_LABELS, expand, match_specialties, normalize_t
 _RANK = {"exact": 0, "broader": 1, "narrower": 2}
 
 
+_FACTS = ("sum_insured", "min_sum_insured", "policy_start", "diagnosed_on")
+
+
 def caller_facts() -> dict[str, Any]:
     """The optional caller facts: sum_insured (or min_sum_insured), policy_start, diagnosed_on."""
+    if not any(k in request.args for k in _FACTS):
+        return {"sum_insured": None, "policy_start": None, "diagnosed_on": None, "query": {}}
     raw_sum = params.text("sum_insured", max_len=20) or params.text("min_sum_insured", max_len=20)
     start = params.text("policy_start", max_len=20)
     diagnosed = params.text("diagnosed_on", max_len=20)
@@ -34,14 +40,18 @@ def caller_facts() -> dict[str, Any]:
 
 
 def service_guide(cat: Catalog, s: Service) -> dict[str, Any]:
-    guide = cat.how_to_use(s.id)
-    notes = [c for c in cat.conditions.get(s.id, []) if c["aspect"] == "list_note"]
-    return {"how_to_use": guide,
-            "list_notes": [{"text": c["text"], "source_file": c["source_file"], "line": c["line"]} for c in notes]}
+    def build() -> list[dict[str, Any]]:
+        return [{"text": c["text"], "source_file": c["source_file"], "line": c["line"]}
+                for c in cat.conditions.get(s.id, []) if c["aspect"] == "list_note"]
+
+    return {"how_to_use": cat.how_to_use(s.id), "list_notes": cat.service_index(s.id + "#list_notes", build)}
 
 
 def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str, Any]) -> None:
     """Add the caller check; when a given fact fails, no hospital can be used and every answer says why."""
+    if not facts["query"]:  # nothing given: the same questions for every answer of this service
+        body["caller"] = cat.service_index(s.id + "#caller", lambda: check_caller(cat.conditions.get(s.id, [])).as_dict())
+        return
     check = check_caller(cat.conditions.get(s.id, []), facts["sum_insured"], facts["policy_start"],
                          facts["diagnosed_on"])
     body["caller"] = check.as_dict()

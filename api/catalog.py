@@ -177,9 +177,10 @@ class Catalog:
                         self.abroad_names.setdefault(_abroad_key(label), []).append(r["code"])
 
     def how_to_use(self, service_id: str) -> dict[str, Any]:
+        """The service's spoken summary (computed once per registry: the catalog does not change)."""
         from directory.service_catalog import how_to_use
 
-        return how_to_use(self.conditions.get(service_id, []))
+        return self.service_index(service_id + "#how_to_use", lambda: how_to_use(self.conditions.get(service_id, [])))
 
     def resolve_abroad(self, query: str) -> dict[str, Any] | None:
         """A country, US state or city abroad by its Chinese or English name (cities first)."""
