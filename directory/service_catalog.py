@@ -327,6 +327,8 @@ def how_to_use(conditions: list[dict[str, Any]], max_items: int = 8) -> dict[str
     for aspect in SUMMARY_ORDER:
         if aspect not in by_aspect or len(items) >= max_items:
             continue
+        if aspect == "apply_steps" and ("apply_phone" in by_aspect or "apply_app" in by_aspect):
+            continue  # a phone number or an app is what to read out; the steps stay on the service page
         first = by_aspect[aspect][0]
         cite = f"{first['source_file'].split('_', 1)[0]} 第 {first['line']} 行"
         items.append({"aspect": aspect, "label": ASPECTS[aspect], "text": first["text"], "say": spoken(first),
