@@ -146,6 +146,7 @@ def test_one_evidence_item_per_team(api):
     assert all(e["team"] and e["source_file"] == F002 for e in body["evidence"])
     gyn = [e for e in body["evidence"] if e["team"] == "妇科肿瘤多学科门诊"]
     assert len(gyn) == 1 and gyn[0]["lines"] == [2729, 2755]
+    assert len(get(api, f"/api/v1/hospitals/{body['hospital']['id']}")["teams"]) == 44
 
 
 def test_unknown_specialty_has_candidates(api):
@@ -164,6 +165,12 @@ def test_row_note_restricts_services(api):
         assert body["evidence"][0]["line"] == 616 and body["evidence"][0]["source_file"] == F001
     ok = get(api, "/api/v1/eligibility", service="专家门诊", insurer="大都会", hospital="复旦大学附属质子重离子医院")
     assert ok["eligible"] is True
+    hid = ok["hospital"]["id"]
+    page = get(api, f"/api/v1/hospitals/{hid}")
+    by_service = {x["id"]: x for x in page["services"]}
+    assert by_service["001-inpatient-coordination"]["eligibility_status"] == "not_eligible"
+    assert by_service["001-specialist-outpatient"]["eligibility_status"] == "listed"
+    assert any(li["row_note"] == "仅适用于特需或专家门诊预约服务" for li in page["listings"])
     near = get(api, "/api/v1/nearest", service="住院协调", insurer="大都会", city="上海", limit=100)
     assert near["in_city_count"] > 50 and not any("质子重离子" in r["name"] for r in near["results"])
 

@@ -12,6 +12,7 @@ from api.catalog import Catalog, parse_min_grade
 from api.context import API, catalog, db, live
 from api.errors import bad_request, not_found
 from api.rules import candidates, evidence_for, hospital_brief, verdict
+from directory.teams import team_evidence
 
 bp = Blueprint("hospitals", __name__)
 _ADCODE = re.compile(r"^\d{6}$")
@@ -121,9 +122,11 @@ def hospital(hospital_id: str):
         s = cat.services.get(sid)
         if s is None:
             continue
-        svc.append({**s.brief(), "eligibility_status": "listed",
-                    "evidence": [{"source_file": e["source_file"], "line": e["line"], "raw_name": e["raw_name"]}
-                                 for e in listings if e["table_id"] in s.tables]})
+        restricted = cat.restrictions.get((sid, hid))  # the row's own note rules this service out
+        svc.append({**s.brief(), "eligibility_status": "not_eligible" if restricted else "listed",
+                    **({"reasons": [restricted["say"]]} if restricted else {}),
+                    "evidence": [{"source_file": e["source_file"], "line": e["line"], "raw_name": e["raw_name"],
+                                  "row_note": e["row_note"]} for e in listings if e["table_id"] in s.tables]})
     for s in cat.services.values():
         if s.kind != "city_coverage":
             continue
@@ -142,5 +145,6 @@ def hospital(hospital_id: str):
             "aliases": [{"alias": a, "sources": src} for a, src in queries.aliases_of(conn, hid).items()],
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
-            "services": svc, "listings": listings}
+            "services": svc, "listings": listings,
+            "teams": [team_evidence(t) for t in cat.teams.get(hid, [])]}
     return jsonify(body)
