@@ -102,3 +102,12 @@ def specialty_filter(cat: Catalog) -> tuple[dict[str, list[dict[str, Any]]] | No
                   "hospitals_with_team": len(only),
                   "note": f"专科按医院团队名单筛选（{'、'.join(tables)}），同义词与上下位病种见 "
                           "directory/knowledge/specialty_terms.tsv"}
+
+
+def team_grouped(cat: Catalog, s: Service, hospital_id: str, evidence: list[dict]) -> list[dict]:
+    """Rows of a team list as one evidence item per team (naming it), not one per printed row."""
+    teams = [t for t in cat.teams.get(hospital_id, []) if t["table_id"] in s.tables]
+    if not teams:
+        return evidence
+    covered = {lid for t in teams for lid in json.loads(t["listing_ids"])}
+    return [team_evidence(t) for t in teams] + [e for e in evidence if e.get("listing_id") not in covered]

@@ -14,7 +14,6 @@ the reasons. The evidence is the coverage_entries rows (file, line, city as prin
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,17 +181,6 @@ def evidence_for(conn: sqlite3.Connection, s: Service, items: list[tuple[dict[st
     return [by_h.get(h["id"], []) for h, _v in items]
 
 
-def team_grouped(cat: Catalog, s: Service, hospital_id: str, evidence: list[dict]) -> list[dict]:
-    """Rows of a team list as one evidence item per team (naming it), not one per printed row."""
-    from directory.teams import team_evidence
-
-    teams = [t for t in cat.teams.get(hospital_id, []) if t["table_id"] in s.tables]
-    if not teams:
-        return evidence
-    covered = {lid for t in teams for lid in json.loads(t["listing_ids"])}
-    return [team_evidence(t) for t in teams] + [e for e in evidence if e.get("listing_id") not in covered]
-
-
 def hospital_brief(h: dict[str, Any]) -> dict[str, Any]:
     return {"id": h["id"], "name": h["name"], "province": h.get("province"), "city": h.get("city"),
             "district": h.get("district") or None, "grade": h.get("grade") or None,
@@ -227,6 +215,8 @@ class ServiceIndex:
             if (h.get("country") or "中国") != "中国" and h.get("province_adcode"):
                 by_city.setdefault(h["province_adcode"], []).append(i)  # a country abroad is a place too
         evidence = evidence_for(conn, s, items) if items else []
+        from api.answers import team_grouped  # one evidence item per team, not per printed row
+
         evidence = [team_grouped(cat, s, h["id"], ev) for (h, _v), ev in zip(items, evidence, strict=True)]
         return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()}, evidence)
 

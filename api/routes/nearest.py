@@ -4,9 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from api import params, queries
-from api.answers import apply_caller, caller_facts, no_list_answer, service_guide, specialty_filter
+from api.answers import (
+    apply_caller,
+    caller_facts,
+    no_list_answer,
+    service_guide,
+    specialty_filter,
+    team_grouped,
+)
 from api.context import API, catalog, db, find_hospital, min_grade, resolve_service
-from api.rules import evidence_for, hospital_brief, nearest, team_grouped, verdict
+from api.rules import evidence_for, hospital_brief, nearest, verdict
 
 bp = Blueprint("nearest", __name__)
 
