@@ -106,6 +106,8 @@ def verdict(cat: Catalog, s: Service, h: dict[str, Any], listed: bool,
             min_req: tuple[int, int, str] | None = None) -> Verdict:
     if s.kind == "city_coverage":
         v = coverage_verdict(cat, s, h)
+    elif s.kind == "no_list":  # the manual names no hospitals: no hospital is ruled in or out by a list
+        v = Verdict("unverified", [f"{s.name}不按医院名单提供，手册没有印医院名单"])
     else:
         v = Verdict("listed") if listed else Verdict("not_eligible", [f"not in the {s.name} list"])
         restricted = cat.restrictions.get((s.id, h["id"])) if listed else None

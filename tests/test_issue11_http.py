@@ -65,6 +65,13 @@ def test_every_answer_says_how_to_use(api):
         assert page["condition_count"] > 0 and page["how_to_use"]["say"], s["id"]
 
 
+def test_a_service_without_a_list(api):
+    near = get(api, "/api/v1/nearest", service="视频问诊", insurer="众安", city="上海")
+    assert near["results"] == [] and "不按医院名单" in near["message"] and "微信小程序" in near["how_to_use"]["say"]
+    elig = get(api, "/api/v1/eligibility", service="重疾康复支持", hospital="北京协和医院")
+    assert elig["eligible"] is None and "349个城市" in " ".join(elig["notes"])
+
+
 def test_caller_facts_decide_or_become_questions(api):
     body = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿")
     assert body["caller"]["outcome"] == "unknown"
