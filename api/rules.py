@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from api.answers import team_grouped
 from api.catalog import Catalog, Service, district_kind, grade_parts, grade_rank, parse_min_grade
 from api.queries import HOSPITAL_COLUMNS
 from geodata.distance import haversine_km_np
@@ -217,8 +218,7 @@ class ServiceIndex:
             if (h.get("country") or "中国") != "中国" and h.get("province_adcode"):
                 by_city.setdefault(h["province_adcode"], []).append(i)  # a country abroad is a place too
         evidence = evidence_for(conn, s, items) if items else []
-        from api.answers import team_grouped  # one evidence item per team, not per printed row
-
+        # one evidence item per team, not per printed row
         evidence = [team_grouped(cat, s, h["id"], ev) for (h, _v), ev in zip(items, evidence, strict=True)]
         return cls(items, lat, lon, {c: np.array(ix, dtype=int) for c, ix in by_city.items()}, evidence)
 
