@@ -21,6 +21,7 @@ test: install
 bench-short: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
+	$(BIN)/python benchmarks/bench_facts.py
 	$(BIN)/python benchmarks/bench_match_list.py
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py --short
@@ -31,6 +32,7 @@ bench-short: install
 bench: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
+	$(BIN)/python benchmarks/bench_facts.py
 	$(BIN)/python benchmarks/bench_match_list.py
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from directory.hospitals import attach_coordinates, place_stats, region_rows, resolve_hospitals
-from directory.manifest import Manifest, ManifestError, load_manifest
+from directory.hospitals import place_stats, region_rows, resolve_hospitals
+from directory.manifest import Manifest, ManifestError, load_manifest, sources_dir
 from directory.parse_tables import parse_table
 from directory.schema import TABLES, create_schema
 from directory.service_versions import apply_versions, relabel_superseded, version_report
@@ -171,6 +171,14 @@ def write_registry(path: Path, tables: dict[str, list[dict]], report: list[dict]
     db.close()
 
 
+def _new_norms(existing: list[dict], aliases: list[dict]) -> list[dict]:
+    from directory.names import normalize_cached, to_json
+
+    have = {r["alias"] for r in existing}
+    new = sorted({a["alias"] for a in aliases} - have)
+    return [{"alias": a, "norm": to_json(normalize_cached(a))} for a in new]
+
+
 def _report_rows(parsed: ParsedSources, seconds: dict[str, float]) -> list[dict]:
     rows = []
     for t in parsed.tables:
@@ -240,11 +248,24 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     t0 = time.perf_counter()
     origin_of = {s["file"]: s["origin"] for s in parsed.sources}
     resolved = resolve_hospitals(parsed.listings, parsed.table_services, origin_of)
+    seconds["resolve"] = time.perf_counter() - t0
+
+    progress("Computing facts (district, point, grade, ownership, facility type)")
+    t0 = time.perf_counter()
+    from directory.facts.assemble import compute_facts
     from geodata.geocoder import load_cache
 
-    attach_coordinates(resolved["hospitals"], load_cache())
+    bundled = [d.root for d in manifest.documents if d.origin != "imported"]
+    root = bundled[0] if bundled else sources_dir()
+    facts = compute_facts(resolved["hospitals"], parsed.listings, origin_of, resolved["place_evidence"],
+                          resolved["aliases"], resolved["name_norms"], root / "reference", load_cache(),
+                          resolved["place_facts"])
+    known = {(a["hospital_id"], a["alias"], a["source"]) for a in resolved["aliases"]}
+    resolved["aliases"] += [a for a in facts.aliases if (a["hospital_id"], a["alias"], a["source"]) not in known]
+    resolved["name_norms"] += _new_norms(resolved["name_norms"], facts.aliases)
+    parsed.sources.extend(facts.sources)
+    seconds["facts"] = time.perf_counter() - t0
     extra_tables = build_extras.after_resolve(parsed, resolved, extras)
-    seconds["resolve"] = time.perf_counter() - t0
     place_report = place_stats(parsed.listings, resolved["hospitals"])
 
     tables = {
@@ -258,6 +279,8 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         "table_services": parsed.table_services, "listings": parsed.listings,
         "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,
         **extra_tables,
+        "facts": [{"id": i, **f} for i, f in enumerate(facts.facts, 1)],
+        "reference_hospitals": facts.reference_hospitals,
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -266,6 +289,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         progress(f"Writing {out}")
         t0 = time.perf_counter()
         report = [{"section": "places", "item": k, "value": v} for k, v in place_report.items()]
+        report += [{"section": "facts", "item": k, "value": v} for k, v in facts.report.items()]
         report += _import_report_rows(manifest, parsed)
         report += version_report(versions, parsed.listings, resolved["hospitals"], parsed.coverage_entries,
                                  {r["adcode"]: r["name"] for r in tables["regions"]})

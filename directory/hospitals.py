@@ -8,6 +8,7 @@ from collections import Counter
 from functools import cache
 
 from directory.context import complete_name, correct_place_typo
+from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
@@ -40,14 +41,14 @@ def _regions():
 
 def region_rows() -> list[dict]:
     """The `regions` table: every division with its WGS-84 centroid and city tier."""
-    from geodata.tiers import tier_for
+    from geodata.tiers import tier_for, tier_source
 
     rows = []
     for r in _regions().values():
         tier = tier_for(r.adcode) if r.level == "city" else None
         rows.append({"adcode": r.adcode, "name": r.name, "level": r.level, "parent_adcode": r.parent_adcode,
                      "lat": r.lat, "lon": r.lon, "coord_source": r.coord_source, "tier": tier,
-                     "tier_source": "第一财经·新一线城市研究所《城市商业魅力排行榜》2024 (geodata/data/city_tiers.tsv)" if tier else None})
+                     "tier_source": tier_source() if tier else None})
     return rows
 
 
@@ -56,22 +57,6 @@ def _name(adcode: str | None) -> str | None:
         return None
     r = _regions().get(adcode)
     return r.name if r else None
-
-
-def _vote(places: list[ListingPlace]) -> tuple[ListingPlace | None, str]:
-    """The best-supported place of a cluster and a note on disagreement."""
-    strength = {"name": 3, "list": 2, "institution_seat": 1, "list_province": 0, "none": -1}
-    with_city = [p for p in places if p.city]
-    if not with_city:
-        prov = [p for p in places if p.province]
-        return (prov[0] if prov else None), ""
-    counts = Counter(p.city for p in with_city)
-    best_city = max(counts, key=lambda c: (max(strength[p.source] for p in with_city if p.city == c), counts[c]))
-    chosen = max((p for p in with_city if p.city == best_city), key=lambda p: (strength[p.source], p.district or ""))
-    conflict = ""
-    if len(counts) > 1:
-        conflict = "listings disagree on the city: " + ", ".join(f"{c} ({n})" for c, n in counts.most_common())
-    return chosen, conflict
 
 
 def _locate(cell: tuple, norm) -> ListingPlace:
@@ -107,6 +92,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     # Lists repeat the same names and cells many times: normalize and locate each distinct one once.
     norm_of: dict[str, object] = {}
     place_of: dict[tuple, ListingPlace] = {}
+    evidence_of: dict[int, list] = {}
     for li in listings:
         country = country_of(li)
         # Overseas names carry their city and country in brackets ((London, England)): not aliases.
@@ -141,6 +127,8 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
             compare_district = None
         places[li["id"]] = place
+        if country == "中国":
+            evidence_of[li["id"]] = listing_evidence(li, norm.clean, origin_of[li["source_file"]], place)
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
@@ -151,9 +139,15 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     by_id = {li["id"]: li for li in listings}
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
+    # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
+    # is decided with the other facts (directory/facts/district.py).
+    place_evidence: dict[str, list] = {}
+    place_facts: dict[str, tuple] = {}
     for cid, members in enumerate(res.clusters):
         hid = cluster_ids[cid]
-        place, conflict = _vote([places[r.listing_id] for r in members])
+        place_evidence[hid] = [e for r in members for e in evidence_of.get(r.listing_id, ())]
+        decision = decide_city(hid, place_evidence[hid])
+        place_facts[hid] = decision.facts
         grades = Counter()
         grade_src: dict[str, str] = {}
         for r in members:
@@ -163,15 +157,14 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
                 grade_src.setdefault(g, f"{by_id[r.listing_id]['source_file']}:{by_id[r.listing_id]['line']}")
         grade = grades.most_common(1)[0][0] if grades else None
         country = members[0].country
-        adcode = place.district or place.city or place.province if place else None
         name, name_source = canonical_name_with_source(members)
+        prov, city = decision.province, decision.city
         hospitals.append({
             "id": hid, "name": name, "name_source": name_source, "country": country,
-            "province": _name(place.province) if place else None, "city": _name(place.city) if place else None,
-            "district": _name(place.district) if place else None, "adcode": adcode,
-            "province_adcode": place.province if place else None, "city_adcode": place.city if place else None,
-            "place_source": place.source if place else ("overseas" if country != "中国" else "none"),
-            "place_conflict": conflict or (place.conflict if place else "") or None,
+            "province": _name(prov), "city": _name(city), "district": None, "adcode": city or prov,
+            "province_adcode": prov, "city_adcode": city,
+            "place_source": decision.place_source if country == "中国" else "overseas",
+            "place_conflict": decision.conflict or None,
             "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
             "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
             "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
@@ -200,27 +193,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
         "eligibility": [{"service_id": s, "hospital_id": h} for s, h in eligibility],
         "aliases": [{"hospital_id": h, "alias": a, "source": s} for h, a, s in sorted(aliases)],
         "review_queue": [r for r in review if r["hospital_a"] != r["hospital_b"]],
+        "place_evidence": place_evidence,
+        "place_facts": place_facts,
     }
-
-
-def attach_coordinates(hospitals: list[dict], exact: dict | None = None) -> None:
-    """A cited exact point (geocode cache) if there is one, else the district centroid where the
-    district is known, else the city's; geo_precision says which."""
-    regions = _regions()
-    exact = exact or {}
-    for h in hospitals:
-        point = exact.get((h["name"], h.get("city_adcode") or ""))
-        if point:
-            h.update(lat=point.lat, lon=point.lon, geo_precision="exact", geo_source=point.source)
-            continue
-        for level, code in (("district", h.get("district") and h["adcode"]), ("city", h.get("city_adcode"))):
-            r = regions.get(code) if code else None
-            if r and r.lat is not None:
-                h.update(lat=r.lat, lon=r.lon, geo_precision=level,
-                         geo_source=f"centroid of {r.name} ({r.adcode}): {r.coord_source}")
-                break
-        else:
-            h.update(lat=None, lon=None, geo_precision=None, geo_source=None)
 
 
 def place_stats(listings: list[dict], hospitals: list[dict]) -> dict[str, str]:

@@ -38,8 +38,30 @@ TABLES: dict[str, dict] = {
                  "province_adcode": str, "city_adcode": str, "lat": float, "lon": float, "geo_precision": str,
                  "geo_source": str, "place_source": str, "place_conflict": str, "grade": str,
                  "grade_source": str, "grade_conflict": str, "parent_id": str, "campus": str, "country": str,
-                 "listing_count": int, "overseas_city": str, "name_source": str},
+                 "listing_count": int, "overseas_city": str, "name_source": str,
+                 # Facts (directory/facts/): the chosen value's class ('stated' | 'inferred' | NULL) and a
+                 # short evidence string; every candidate is in `facts`.
+                 "city_class": str, "district_class": str, "district_source": str, "point_class": str,
+                 "city_proper": int, "city_proper_class": str, "city_proper_source": str,
+                 "grade_class": str, "ownership": str, "ownership_class": str, "ownership_source": str,
+                 "facility_type": str, "facility_type_class": str, "facility_type_source": str,
+                 "inpatient": int, "inpatient_class": str, "inpatient_source": str,
+                 "address": str, "address_source": str},
         pk="id",
+    ),
+    "facts": dict(
+        columns={"id": int, "hospital_id": str, "fact": str, "value": str, "class": str, "source": str,
+                 "evidence": str, "chosen": int},
+        pk="id",
+        foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    "reference_hospitals": dict(
+        columns={"source_file": str, "line": int, "name": str, "province": str, "city": str, "county": str,
+                 "city_adcode": str, "county_adcode": str, "level": str, "grade": str, "designated": str,
+                 "address": str, "tel": str, "issuer": str, "date": str, "hospital_id": str,
+                 "link_score": float, "link_reason": str},
+        pk=("source_file", "line"),
+        foreign_keys=[("hospital_id", "hospitals", "id")],
     ),
     "listings": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "service_id": str,
@@ -141,6 +163,9 @@ INDEXES = [
     ("coverage_entries", ["adcode"]),
     ("service_conditions", ["service_id"]),
     ("teams", ["hospital_id"]),
+    ("facts", ["hospital_id", "fact"]),
+    ("reference_hospitals", ["city_adcode"]),
+    ("reference_hospitals", ["hospital_id"]),
 ]
 
 

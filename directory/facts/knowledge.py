@@ -1,0 +1,165 @@
+"""Loaders for the facts' knowledge files (directory/knowledge/*.tsv): each row has an evidence column."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from directory.facts.records import FactsError
+from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
+
+
+def _rows(name: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return read_tsv(KNOWLEDGE_DIR / name, columns, required)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+
+
+@cache
+def place_weights() -> dict[str, tuple[str, int, str]]:
+    """evidence kind → (class, weight, 'place_weights.tsv:LINE')."""
+    out = {}
+    for line, r in _rows("place_weights.tsv", ("evidence", "class", "weight", "rationale"),
+                         ("evidence", "class", "weight", "rationale")):
+        if r["class"] not in ("stated", "inferred") or not r["weight"].isdigit():
+            raise FactsError(f"{KNOWLEDGE_DIR / 'place_weights.tsv'}:{line}: class must be stated|inferred "
+                             "and weight a whole number")
+        out[r["evidence"]] = (r["class"], int(r["weight"]), f"place_weights.tsv:{line}")
+    return out
+
+
+@dataclass(frozen=True)
+class GrammarRule:
+    """One row of a name grammar: a regular expression and what a match means."""
+
+    rule_id: str  # 'facility_types.tsv:12'
+    pattern: re.Pattern[str]
+    # '{place}': the pattern applies to the name after its leading place names (行政区划);
+    # '{suffixed_place}': the same, and the first place is written in full with its suffix (上海市, 浦东新区).
+    needs_place: str
+    values: dict[str, str]
+    evidence: str
+
+
+def _grammar(name: str, columns: tuple[str, ...], value_cols: tuple[str, ...],
+             allowed: dict[str, frozenset[str]]) -> tuple[GrammarRule, ...]:
+    path = KNOWLEDGE_DIR / name
+    rules = []
+    for line, r in _rows(name, columns, ("rule", "pattern", "evidence")):
+        raw = r["pattern"]
+        needs_place = next((t for t in ("{place}", "{suffixed_place}") if raw.startswith(t)), "")
+        try:
+            pattern = re.compile(raw.removeprefix(needs_place))
+        except re.error as exc:
+            raise FactsError(f"{path}:{line}: bad pattern {raw!r}: {exc}") from exc
+        values = {c: r[c] for c in value_cols}
+        for col, ok in allowed.items():
+            if values[col] not in ok:
+                raise FactsError(f"{path}:{line}: {col} {values[col]!r} is not one of {sorted(ok)}")
+        rules.append(GrammarRule(f"{name}:{line} {r['rule']}", pattern, needs_place, values, r["evidence"]))
+    return tuple(rules)
+
+
+FACILITY_TYPES = frozenset({"综合", "专科", "中医", "妇幼", "口腔", "门诊部", "诊所", "体检机构"})
+
+
+@cache
+def facility_grammar() -> tuple[GrammarRule, ...]:
+    """facility_types.tsv: ordered; the first match with a type decides the type, the first with an
+    inpatient value decides inpatient."""
+    return _grammar("facility_types.tsv", ("rule", "pattern", "facility_type", "inpatient", "evidence"),
+                    ("facility_type", "inpatient"),
+                    {"facility_type": FACILITY_TYPES | {""}, "inpatient": frozenset({"0", "1", ""})})
+
+
+@cache
+def ownership_grammar() -> tuple[GrammarRule, ...]:
+    """ownership_rules.tsv: every matching row is a candidate; public and private together mean unknown."""
+    return _grammar("ownership_rules.tsv", ("rule", "pattern", "ownership", "kind", "evidence"),
+                    ("ownership", "kind"),
+                    {"ownership": frozenset({"public", "private"}),
+                     "kind": frozenset({"government", "university", "military", "state_enterprise", "academy",
+                                        "private"})})
+
+
+@dataclass(frozen=True)
+class GradeTerm:
+    printed: str
+    grade: str  # normalized grade, '未定级' (stated: not graded), or '' (not a grade: 省级, 市级)
+    ref: str
+    evidence: str
+
+
+@cache
+def grade_vocabulary() -> dict[str, GradeTerm]:
+    """grade_vocabulary.tsv: how reference lists write a level → the registry's grade."""
+    out = {}
+    for line, r in _rows("grade_vocabulary.tsv", ("printed", "grade", "evidence"), ("printed", "evidence")):
+        out[r["printed"]] = GradeTerm(r["printed"], r["grade"], f"grade_vocabulary.tsv:{line}", r["evidence"])
+    return out
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    rule_id: str  # 'grade_rules.tsv:3 university'
+    pattern: re.Pattern[str]
+    grade: str
+    evidence: str
+
+
+@cache
+def grade_rules() -> tuple[GradeRule, ...]:
+    """grade_rules.tsv: inferred grades by name grammar (validated at build time, see facts/grade.py)."""
+    path = KNOWLEDGE_DIR / "grade_rules.tsv"
+    out = []
+    for line, r in _rows("grade_rules.tsv", ("rule", "pattern", "grade", "evidence"),
+                         ("rule", "pattern", "grade", "evidence")):
+        try:
+            pattern = re.compile(r["pattern"])
+        except re.error as exc:
+            raise FactsError(f"{path}:{line}: bad pattern: {exc}") from exc
+        if r["grade"] not in ("二级及以上", "三级及以上"):
+            raise FactsError(f"{path}:{line}: an inferred grade is a range (二级及以上, 三级及以上), got {r['grade']!r}")
+        out.append(GradeRule(f"grade_rules.tsv:{line} {r['rule']}", pattern, r["grade"], r["evidence"]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ListStatement:
+    """A manual's sentence about every hospital of one table, and whether it is taken as a fact."""
+
+    doc: str  # '000'
+    line: int
+    table_id: str
+    fact: str
+    value: str
+    accepted: bool
+    evidence: str
+    ref: str
+
+
+@cache
+def list_statements() -> tuple[ListStatement, ...]:
+    path = KNOWLEDGE_DIR / "list_statements.tsv"
+    out = []
+    for line, r in _rows("list_statements.tsv", ("doc", "line", "table_id", "fact", "value", "decision", "evidence"),
+                         ("doc", "line", "table_id", "fact", "value", "decision", "evidence")):
+        if r["decision"] not in ("accepted", "rejected") or not r["line"].isdigit():
+            raise FactsError(f"{path}:{line}: decision must be accepted|rejected and line a number")
+        out.append(ListStatement(r["doc"], int(r["line"]), r["table_id"], r["fact"], r["value"],
+                                 r["decision"] == "accepted", r["evidence"], f"list_statements.tsv:{line}"))
+    return tuple(out)
+
+
+@cache
+def wikidata_countries() -> dict[str, str]:
+    """Wikidata's English country label → the registry's country name (中国, 美国 …)."""
+    return {r["wikidata_country"]: r["country"]
+            for _, r in _rows("wikidata_countries.tsv", ("wikidata_country", "country", "evidence"),
+                              ("wikidata_country", "country", "evidence"))}
+
+
+def knowledge_path(name: str) -> Path:
+    return KNOWLEDGE_DIR / name

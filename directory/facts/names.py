@@ -1,0 +1,69 @@
+"""Views of a hospital name used by the name grammars: brackets off, leading place names off."""
+from __future__ import annotations
+
+import functools
+import re
+
+from geodata.divisions import city_of, level_of, province_of
+from geodata.place_index import place_index
+
+_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def without_brackets(name: str) -> str:
+    """'榆林市第一医院（绥德）' → '榆林市第一医院'; a slash name keeps its first part."""
+    text = _BRACKETS.sub("", name).strip()
+    return text.split("/")[0].strip() or name
+
+
+@functools.cache
+def _leading_names() -> dict[str, tuple[str, ...]]:
+    """Place strings a name may start with (official names and generated short forms) → adcodes."""
+    idx = place_index()
+    out: dict[str, set[str]] = {}
+    for table in (idx.province, idx.city, idx.district):
+        for name, entries in table.items():
+            if len(name) >= 2:
+                out.setdefault(name, set()).update(e.adcode for e in entries)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _within(code: str, scope: str) -> bool:
+    if scope.endswith("0000") and level_of(scope) == "province":
+        return province_of(code) == scope
+    return city_of(code) == city_of(scope) if level_of(scope) != "district" else code == scope
+
+
+def strip_places(name: str, max_places: int = 3) -> tuple[str, tuple[str, ...]]:
+    """Take leading administrative place names off a name: '北京市昌平区中医医院' → ('中医医院',
+    ('北京市', '昌平区')). After the first place, a county's bare stem counts only inside that place
+    (北京丰台医院 → 丰台; 上海曲阳医院 keeps 曲阳, a county of 保定)."""
+    names = _leading_names()
+    stems = place_index().district_stem
+    rest, found = name, []
+    scope: str | None = None
+    for _ in range(max_places):
+        hit = None
+        for n in range(min(len(rest) - 1, 12), 1, -1):
+            head = rest[:n]
+            codes = names.get(head, ())
+            if scope is not None:
+                codes = tuple(c for c in codes if _within(c, scope)) or ()
+                if not codes:
+                    codes = tuple(e.adcode for e in stems.get(head, ()) if _within(e.adcode, scope))
+            if codes:
+                hit = (head, codes)
+                break
+        if hit is None:
+            break
+        head, codes = hit
+        found.append(head)
+        rest = rest[len(head):]
+        provinces = {province_of(c) for c in codes}
+        if len(codes) == 1:
+            scope = codes[0]
+        elif len(provinces) == 1:  # 北京 is the municipality and its city; 吉林 the province and a city
+            scope = codes[0][:2] + "0100" if codes[0][:2] in ("11", "12", "31", "50") else provinces.pop()
+        if scope is None:
+            break  # an ambiguous first place: stop rather than guess its scope
+    return rest, tuple(found)
