@@ -265,7 +265,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     resolved["name_norms"] += _new_norms(resolved["name_norms"], facts.aliases)
     parsed.sources.extend(facts.sources)
     seconds["facts"] = time.perf_counter() - t0
-    extra_tables = build_extras.after_resolve(parsed, resolved, extras)
+    extra_tables = build_extras.after_resolve(parsed, resolved, extras, facts.facts)
     place_report = place_stats(parsed.listings, resolved["hospitals"])
 
     tables = {

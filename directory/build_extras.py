@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from directory.manifest import Manifest
+from directory.manifest import Manifest, sources_dir
 from directory.row_notes import restrictions, row_notes
-from directory.service_catalog import Catalog, load_catalog
+from directory.service_catalog import CATALOG_FILE, Catalog, load_catalog
 from directory.service_merge import apply_merges, find_duplicates
 from directory.teams import build_teams
 
@@ -26,12 +27,15 @@ NO_LIST = "no_list"
 class Extras:
     merges: list[dict[str, Any]] = field(default_factory=list)
     catalog: Catalog | None = None
+    root: Path | None = None  # the bundled sources folder of this build (catalog, reference files)
 
 
 def before_resolve(parsed: Any, manifest: Manifest) -> Extras:
     merges = find_duplicates(parsed)
     apply_merges(parsed, merges)
-    catalog = load_catalog(manifest, merged={m["service_id"]: m["merged_into"] for m in merges})
+    bundled = [d.root for d in manifest.documents if d.origin == "bundled"]
+    root = bundled[0] if bundled else sources_dir()
+    catalog = load_catalog(manifest, root / CATALOG_FILE, merged={m["service_id"]: m["merged_into"] for m in merges})
     docs = {d.file: d for d in manifest.documents}
     known = {s["id"] for s in parsed.services}
     for entry in catalog.services:
@@ -45,10 +49,12 @@ def before_resolve(parsed: Any, manifest: Manifest) -> Extras:
     for li in parsed.listings:
         notes = row_notes(li)
         li["row_note"] = "; ".join(n.text for n in notes) or None
-    return Extras(merges, catalog)
+    return Extras(merges, catalog, root)
 
 
-def after_resolve(parsed: Any, resolved: dict[str, Any], extras: Extras) -> dict[str, list[dict[str, Any]]]:
+def after_resolve(parsed: Any, resolved: dict[str, Any], extras: Extras,
+                  facts: list[dict[str, Any]] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`facts`: the facts stage's rows; places and points set here are added to them as chosen facts."""
     from directory.abroad_hospitals import place_abroad
     from geodata.abroad import load_places
 
@@ -63,7 +69,7 @@ def after_resolve(parsed: Any, resolved: dict[str, Any], extras: Extras) -> dict
     services_of_table: dict[str, list[dict[str, Any]]] = {}
     for ts in parsed.table_services:
         services_of_table.setdefault(ts["table_id"], []).append(services[ts["service_id"]])
-    abroad = place_abroad(resolved["hospitals"], parsed.listings)
+    abroad = place_abroad(resolved["hospitals"], parsed.listings, facts if facts is not None else [], extras.root)
     resolved["aliases"].extend(abroad["aliases"])
     places = [{"code": p.code, "name": p.name, "name_en": p.name_en, "level": p.level, "country": p.country,
                "parent_code": p.parent_code, "lat": p.lat, "lon": p.lon, "aliases": "|".join(p.aliases),
