@@ -14,13 +14,15 @@ bp = Blueprint("services", __name__)
 @bp.get(f"{API}/services")
 def services():
     listed = queries.listed_counts(db())
+    cat = catalog()
     out = []
-    for s in catalog().services.values():
+    for s in cat.services.values():
         item = s.full()
         if s.kind == "city_coverage":
             item["covered_areas"] = len(s.areas)
         else:
             item["listed_hospitals"] = listed.get(s.id, 0)
+        item["how_to_use"] = cat.how_to_use(s.id)["say"]
         out.append(item)
     return jsonify({"count": len(out), "results": out})
 
