@@ -10,6 +10,7 @@ import functools
 import hashlib
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from directory.facts import city_proper as proper_mod
 from directory.facts import district as district_mod
 from directory.facts import facility, grade, ownership
 from directory.facts import point as point_mod
+from directory.facts.knowledge import district_weight
+from directory.facts.known_addresses import ADDRESSES_FILE, KnownAddress, known_addresses
 from directory.facts.names import without_brackets
 from directory.facts.place import PlaceEvidence, decide_city, source_of
-from directory.facts.records import FACT_KINDS, Fact, choose
+from directory.facts.records import FACT_KINDS, Fact, FactsError, choose
 from directory.facts.reference import (
     FEVER_FILE,
     FEVER_PROVENANCE,
@@ -37,6 +40,9 @@ from geodata.place_index import place_index
 
 # hospitals.<fact>_class / _source columns filled from the chosen facts.
 SHORT = 200
+# Address candidates: an import's address column, then a linked 2020 row's, then a reviewed one
+# (knowledge/hospital_addresses.tsv), which is used only where no source gives an address.
+W_ADDRESS_IMPORT, W_ADDRESS_REFERENCE, W_ADDRESS_KNOWLEDGE = 3, 2, 1
 NOT_HOSPITALS = {"门诊部", "诊所", "体检机构"}  # not graded as hospitals: no inferred grade
 
 
@@ -192,17 +198,24 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         for lk in links_of[hid]:
             r = lk.placed.row
             if r.address:
-                dc += district_mod.address_candidates(hid, r.address, city, r.ref, district_mod.W_ADDRESS)
+                dc += district_mod.address_candidates(hid, r.address, city, r.ref, "reference_address")
                 cands.add(Fact(hid, "address", r.address, "stated", r.ref,
-                                            f"address column of {r.file} (as of {r.date})", 1))
+                               f"address column of {r.file} (as of {r.date})", W_ADDRESS_REFERENCE))
             dc += district_mod.county_candidates(hid, r.county, lk.placed.county_adcode, lk.placed.county_reason,
                                                  r.ref)
         for li in members[hid]:
             if li.get("raw_address"):
                 src = source_of(li, origin_of[li["source_file"]])
-                dc += district_mod.address_candidates(hid, li["raw_address"], city, src, district_mod.W_ADDRESS + 1)
-                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "address column", 2))
+                dc += district_mod.address_candidates(hid, li["raw_address"], city, src, "import_address")
+                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "address column", W_ADDRESS_IMPORT))
         cands.extend(dc)
+    listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
+    known = known_address_facts(known_addresses(), listing_at, by_id)
+    for f in known:
+        cands.add(f)
+    result.report["reviewed addresses"] = (
+        f"{sum(1 for f in known if f.fact == 'district')} rows of {ADDRESSES_FILE} → "
+        f"{len({f.hospital_id for f in known if f.fact == 'district'})} hospitals")
 
     def district_choice(hid: str, city: str | None) -> Fact | None:
         pool = [f for f in cands.of(hid, "district") if district_mod.in_city(f, city)]
@@ -210,7 +223,6 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
 
     # 3. Points.
     wd_links = _wikidata_links(reference_dir, result)
-    listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
     exact: dict[str, list[point_mod.PointCandidate]] = defaultdict(list)
     from directory.facts.knowledge import wikidata_countries
 
@@ -374,9 +386,36 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
     return result
 
 
-def raise_missing(wl: WikidataLink) -> None:
-    from directory.facts.records import FactsError
+def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],
+                        by_id: dict[str, dict]) -> list[Fact]:
+    """District and address facts from the reviewed addresses (knowledge/hospital_addresses.tsv), each on
+    the hospital its manual_ref's listing resolved to. The row must name a real listing and copy the
+    name printed there. A row whose city is not the hospital's city still gives its district (kept
+    visible as a place conflict, never chosen) but not its address."""
+    names = place_index().names
+    klass, weight = district_weight("knowledge_address")
+    out: list[Fact] = []
+    for ka in rows:
+        where = f"{ka.path}:{ka.line}"
+        li = listing_at.get((ka.doc, ka.manual_line))
+        if li is None:
+            raise FactsError(f"{where}: manual_ref {ka.manual_ref} is not a listing of any manual "
+                             f"(expected '{ka.manual_name}')")
+        if (li["raw_name"] or "").strip() != ka.manual_name:
+            raise FactsError(f"{where}: manual {ka.manual_ref} prints '{li['raw_name']}', not '{ka.manual_name}'")
+        hid = li["hospital_id"]
+        h = by_id[hid]
+        if h["country"] != "中国":
+            raise FactsError(f"{where}: manual {ka.manual_ref} '{ka.manual_name}' is not a hospital in mainland China")
+        text = f"address '{ka.address}' ({ka.evidence}): {ka.reason}"
+        out.append(Fact(hid, "district", ka.district, klass, ka.source, text, weight))
+        if h.get("city_adcode") == ka.city:
+            out.append(Fact(hid, "address", ka.address, "stated", ka.source,
+                            f"reviewed address of {names[ka.district]}: {ka.evidence}", W_ADDRESS_KNOWLEDGE))
+    return out
 
+
+def raise_missing(wl: WikidataLink) -> None:
     raise FactsError(f"{wl.file}:{wl.line}: manual_ref {wl.doc}:{wl.manual_line} is not a listing of any manual "
                      f"(expected '{wl.manual_name}')")
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from directory.facts.knowledge import DistrictEvidence, district_weight
 from directory.facts.place import PlaceEvidence
 from directory.facts.records import Fact
 from geodata.divisions import city_of, level_of
 from geodata.name_places import place_from_name
 from geodata.place_index import place_index
 
-# Weights inside the stated class: an address names the site; a county column may name the
-# administering district; a list cell is a manual's own column.
-W_ADDRESS, W_LIST, W_COUNTY = 3, 3, 2
-# Inside the inferred class: a county written in the name, then a campus, then a point in a polygon.
-W_NAME, W_CAMPUS, W_POINT = 3, 2, 1
+# Class and weight of each kind of evidence are data: the district_* rows of place_weights.tsv (an
+# import's address, a list cell, a 2020 address, its county column, a reviewed address; inferred: a
+# county in the name, a campus, a point in a polygon).
 _CAMPUS_TAIL = re.compile(r"(院区|分院|总部|分部|新院|老院|本部|院|部)$")
 _BRACKETS = re.compile(r"[(（]([^()（）]*)[)）]")
 
@@ -87,23 +86,23 @@ def name_candidates(hid: str, city: str, evidence: list[PlaceEvidence]) -> list[
         if key in seen:
             continue
         seen.add(key)
-        stated = e.kind in ("list_cell", "import_cell")
-        out.append(Fact(hid, "district", e.district, "stated" if stated else "inferred",
-                        e.source, f"{names[e.district]}: {e.evidence}", W_LIST if stated else W_NAME))
+        klass, weight = district_weight("list_cell" if e.kind in ("list_cell", "import_cell") else "name")
+        out.append(Fact(hid, "district", e.district, klass, e.source, f"{names[e.district]}: {e.evidence}", weight))
     return out
 
 
 def campus_candidates(hid: str, name: str, campus: str | None, city: str) -> list[Fact]:
     """A county named by the campus or a bracket (榆林市第一医院（绥德）): inferred, rule campus-place."""
     names = place_index().names
+    klass, weight = district_weight("campus")
     out = []
     for text in campus_texts(name, campus):
         inside, outside = _county_in_city(text, city)
         code = inside or outside
         if code:
             where = "" if inside else f" — outside {names.get(city, city)}: a place conflict, not used"
-            out.append(Fact(hid, "district", code, "inferred", "rule campus-place",
-                            f"'{text}' in '{name}' names {names[code]}{where}", W_CAMPUS))
+            out.append(Fact(hid, "district", code, klass, "rule campus-place",
+                            f"'{text}' in '{name}' names {names[code]}{where}", weight))
     return out
 
 
@@ -111,17 +110,19 @@ def in_city(fact: Fact, city: str | None) -> bool:
     return bool(city) and city_of(fact.value) == city
 
 
-def address_candidates(hid: str, address: str, city: str, source: str, weight: int = W_ADDRESS) -> list[Fact]:
+def address_candidates(hid: str, address: str, city: str, source: str,
+                       kind: DistrictEvidence = "reference_address") -> list[Fact]:
     """The district an address names inside the hospital's city (stated: the source gives the address)."""
     found = district_from_address(address, city)
     if not found.district:
         return []
-    return [Fact(hid, "district", found.district, "stated", source,
-                 f"address '{address}': {found.reason}", weight)]
+    klass, weight = district_weight(kind)
+    return [Fact(hid, "district", found.district, klass, source, f"address '{address}': {found.reason}", weight)]
 
 
 def county_candidates(hid: str, county: str, county_adcode: str | None, reason: str, source: str) -> list[Fact]:
     """A reference row's county column ('东城', '路南区') resolved inside the row's city."""
     if not county_adcode or level_of(county_adcode) != "district":
         return []
-    return [Fact(hid, "district", county_adcode, "stated", source, f"county '{county}': {reason}", W_COUNTY)]
+    klass, weight = district_weight("reference_county")
+    return [Fact(hid, "district", county_adcode, klass, source, f"county '{county}': {reason}", weight)]

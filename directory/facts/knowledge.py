@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
-from directory.facts.records import FactsError
+from directory.facts.records import FactClass, FactsError
 from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
 
 
@@ -28,6 +29,18 @@ def place_weights() -> dict[str, tuple[str, int, str]]:
                              "and weight a whole number")
         out[r["evidence"]] = (r["class"], int(r["weight"]), f"place_weights.tsv:{line}")
     return out
+
+
+DistrictEvidence = Literal["import_address", "list_cell", "reference_address", "reference_county",
+                           "knowledge_address", "name", "campus", "point"]
+
+
+def district_weight(kind: DistrictEvidence) -> tuple[FactClass, int]:
+    """(class, weight) of one kind of district evidence: the `district_<kind>` row of place_weights.tsv."""
+    row = place_weights().get(f"district_{kind}")
+    if row is None:
+        raise FactsError(f"{KNOWLEDGE_DIR / 'place_weights.tsv'}: no row for evidence 'district_{kind}'")
+    return row[0], row[1]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

