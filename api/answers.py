@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from api import params
 from api.catalog import Catalog, Service
 from api.errors import bad_request
+from directory.eligibility.vocabulary import VERDICT_LABELS
 from directory.request_checks import RequestFactError, check_caller, parse_date, parse_sum_insured
 from directory.teams import MATCH_LABELS, expand, match_specialties, normalize_term, team_evidence
 
@@ -58,12 +59,11 @@ def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str
     if check.outcome != "fail":
         return
     failed = [c.say for c in check.checks if c.outcome == "fail"]
-    for item in body.get("results", []):
-        item["eligibility_status"] = "not_eligible"
-        item["reasons"] = failed + list(item.get("reasons") or [])
-    if "eligibility_status" in body:
-        body["eligibility_status"] = "not_eligible"
-        body["reasons"] = failed + list(body.get("reasons") or [])
+    for item in [*body.get("results", []), *([body] if "verdict" in body else [])]:
+        item.update(verdict="not_eligible", verdict_label=VERDICT_LABELS["not_eligible"],
+                    reasons=failed + [r for r in item.get("reasons") or [] if r],
+                    say=f"{item.get('name') or body.get('hospital', {}).get('name', '')}不能使用{s.name}："
+                        f"{'；'.join(failed)}。")
     if "message" in body:
         body["message"] = body["caller"]["say"] + " " + body["message"]
 

@@ -19,9 +19,12 @@ SERVICE = _q("service", "Service id (002-green-channel) or a name as people say 
              "is folded first: traditional → simplified, full-width → half-width (重疾綠通, ＭＤＴ).", True,
              example="重疾绿通")
 INSURER = _q("insurer", "Narrows `service` to one insurer (substring: 众安, 中宏, 平安).", example="众安")
-CITY = _q("city", "A city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区, a county-level city "
-          "such as 彭州市) or a 6-digit adcode; abroad, a city, US state or country in Chinese or English "
-          "(洛杉矶, London, 佛罗里达州, 日本, 首尔) or its code (US-5368361).", True, example="温州")
+CITY = _q("city", "Where the caller is: a city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区), a "
+          "district (海淀区: the answer is for 北京市, distances from 海淀区's centre), a county or county-level city "
+          "(彭州市, 昆山市: answered for that place itself), a 6-digit adcode, or an address "
+          "(北京市海淀区中关村大街1号 → 海淀区's centre); abroad, a city, US state or country in Chinese or English "
+          "(洛杉矶, London, 佛罗里达州, 日本, 首尔) or its code (US-5368361).", True,
+          schema={"type": "string", "maxLength": 100}, example="温州")
 SPECIALTY = _q("specialty", "Only hospitals with a team for this disease or field (胃癌, 肺部肿瘤, 乳腺癌): matched "
                "directly, by synonym, or by a broader or narrower field (胃癌 within 胃肠肿瘤 within 消化道肿瘤); "
                "the evidence names the team and its lines.", example="胃癌")
@@ -35,7 +38,8 @@ CALLER = [
        example="2024-06-01"),
 ]
 MIN_GRADE = _q("min_grade", "Minimum hospital grade: 一级, 二级, 三级, 三级乙等, 三级甲等 (or 1, 2, 3). A hospital "
-               "of unknown grade stays in the answer as 'unverified'.", example="三级")
+               "of unknown grade stays in the answer with verdict 'unknown'.", example="三级")
+VERDICT_ENUM = ["eligible", "likely", "not_eligible", "unknown"]
 
 
 def _resp(desc: str, ref: str | None = None) -> dict[str, Any]:
@@ -69,16 +73,42 @@ def spec() -> dict[str, Any]:
         "grade": {"type": "string", "nullable": True}, "geo_precision": {"type": "string", "nullable": True},
         "lat": {"type": "number", "nullable": True}, "lon": {"type": "number", "nullable": True},
         "country": {"type": "string", "nullable": True}, "parent_id": {"type": "string", "nullable": True}}}
-    nearest_item = {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"type": "object", "properties": {
-        "distance_km": {"type": "number", "nullable": True, "description": "Great-circle km from the origin; "
-                        "null when the hospital has no coordinates (listed last)."},
-        "in_city": {"type": "boolean"},
-        "eligibility_status": {"type": "string", "enum": ["listed", "covered", "unverified", "not_eligible"],
-                               "description": "not_eligible only when a caller fact given (sum_insured, "
-                                              "diagnosed_on) rules the service out."},
-        "reasons": {"type": "array", "items": {"type": "string"},
-                    "description": "Why a hospital is 'unverified' (grade / ownership / district not recorded)."},
-        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}]}
+    fact = {"type": "object", "description": "One fact a rule used: value, class (stated / inferred / null = "
+            "unknown) and its evidence.",
+            "properties": {"fact": {"type": "string"}, "label": {"type": "string"}, "value": {"nullable": True},
+                           "class": {"type": "string", "enum": ["stated", "inferred", None], "nullable": True},
+                           "class_label": {"type": "string"}, "source": {"type": "string", "nullable": True},
+                           "evidence": {"type": "string", "nullable": True}}}
+    rule_result = {"type": "object", "description": "One rule's outcome on the hospital, with the facts it used.",
+                   "properties": {"rule": {"type": "string"}, "title": {"type": "string"},
+                                  "outcome": {"type": "string", "enum": ["pass", "fail", "unknown"]},
+                                  "outcome_label": {"type": "string"}, "say": {"type": "string"},
+                                  "facts": {"type": "array", "items": {"$ref": "#/components/schemas/Fact"}}}}
+    verdict = {"type": "object", "properties": {
+        "verdict": {"type": "string", "enum": VERDICT_ENUM,
+                    "description": "eligible: every fact the rules need is stated and passes; likely: all pass, "
+                                   "some only inferred (named in `inferred`); not_eligible: a fact fails (see "
+                                   "`reasons`); unknown: a needed fact has no evidence (see `to_check`)."},
+        "verdict_label": {"type": "string", "enum": ["符合条件", "可能符合", "不符合", "待核实"]},
+        "say": {"type": "string", "description": "One Chinese sentence an agent can read out."},
+        "reasons": {"type": "array", "items": {"type": "string"}, "description": "The deciding clauses (Chinese)."},
+        "inferred": {"type": "array", "items": {"type": "string"}, "description": "Facts that are only inferred."},
+        "to_check": {"type": "array", "items": {"type": "string"}, "description": "Facts without evidence."},
+        "facts_used": {"type": "array", "items": {"$ref": "#/components/schemas/RuleResult"}},
+        "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}
+    nearest_item = {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"$ref": "#/components/schemas/Verdict"},
+                              {"type": "object", "properties": {
+        "distance_km": {"type": "number", "nullable": True, "description": "Great-circle km from the origin, "
+                        "rounded to 1 km when either end is a centroid; null when the hospital has no coordinates "
+                        "(listed last)."},
+        "distance_precision": {"type": "string", "nullable": True,
+                               "enum": ["exact", "to_centroid", "from_centroid", "centroid_to_centroid", None],
+                               "description": "exact: both ends are points; to_centroid: the hospital is only "
+                                              "known to its district's or city's centre; from_centroid: the caller "
+                                              "is; centroid_to_centroid: both are (a rough comparison only)."},
+        "distance_note": {"type": "string", "nullable": True, "description": "Chinese note when not exact."},
+        "in_city": {"type": "boolean", "description": "Inside the place the answer is for (the county or "
+                    "county-level city when one was named, else the city)."}}}]}
     error = {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message", "candidates"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
@@ -105,19 +135,21 @@ def spec() -> dict[str, Any]:
                                                                      "default": 10}),
                     MIN_GRADE, SPECIALTY, *CALLER],
                 "Results; when none is in the city, the nearest elsewhere with in_city=false and a message; "
-                "how_to_use (the service's conditions with their manual lines) and caller (what the caller's "
-                "facts decide, or what to ask).",
+                "how_to_use (the service's conditions with their manual lines), list_notes and caller (what the "
+                "caller's facts decide, or what to ask).",
                 "NearestResponse", "nearest"),
             "/api/v1/eligibility": _get(
-                "Is one hospital eligible for a service (yes / no / unverified) and why", [
+                "May one hospital be used for a service: eligible / likely / not_eligible / unknown, and why", [
                     _q("hospital", "Hospital id or name as a caller says it: full name, alias, short name (华西, "
                        "浙大二院 — decided only with `city`), old or current name, a typo that reads the same "
                        "(北京协合医院). Two equally good hospitals give the error `ambiguous_hospital` with both as "
                        "candidates; none gives `unknown_hospital`.", True, example="北医三院"),
                     _q("city", "The hospital's city (any form, or adcode): needed for short names.", example="北京"),
                     SERVICE, INSURER, MIN_GRADE, *CALLER],
-                "eligible is true, false, or null when unverified; with evidence and reasons; `matched` says how "
-                "the hospital name was understood (score, method, reasons); how_to_use and caller as for nearest.", None, "eligibility"),
+                "The verdict with its label, a sentence to read out, the rules' facts and evidence; `matched` says "
+                "how the hospital name was understood (score, method, reasons); how_to_use and caller as for "
+                "nearest.", "EligibilityResponse",
+                "eligibility"),
             "/api/v1/resolve": _get(
                 "The hospital meant by a name as people say or write it", [
                     _q("name", "The name as said or written: full name, alias, short name (华西, 浙大二院, 中大附一, "
@@ -137,7 +169,10 @@ def spec() -> dict[str, Any]:
                        "characters are folded.", example="bjxh"),
                     _q("province", "Province name (广东) or adcode."), _q("city", "City, any form, or adcode."),
                     _q("grade", "Grade (三级甲等) or level (三级), or 'unknown'."),
-                    _q("service", "Only hospitals eligible for this service (id or name)."), INSURER,
+                    _q("service", "Only hospitals this service may apply to (verdict eligible, likely or "
+                       "unknown; id or name); each result then carries its verdict."), INSURER,
+                    _q("verdict", "With service: keep only these verdicts (comma-separated: eligible, likely, "
+                       "unknown).", example="eligible,likely"),
                     *page_params],
                 "A page of hospitals.", "HospitalPage", "hospitals"),
             "/api/v1/hospitals/{hospital_id}": {"get": {
@@ -172,12 +207,21 @@ def spec() -> dict[str, Any]:
         },
         "components": {"schemas": {
             "Error": error, "Evidence": evidence, "Hospital": hospital, "NearestItem": nearest_item,
+            "Fact": fact, "RuleResult": rule_result, "Verdict": verdict,
+            "EligibilityResponse": {"allOf": [{"$ref": "#/components/schemas/Verdict"}, {"type": "object",
+                                    "properties": {"hospital": {"$ref": "#/components/schemas/Hospital"},
+                                                   "matched": {"type": "object", "nullable": True},
+                                                   "service": {"type": "object"},
+                                                   "notes": {"type": "array", "items": {"type": "string"}}}}]},
             "NearestResponse": {"type": "object", "properties": {
                 "query": {"type": "object"}, "in_city_count": {"type": "integer"},
                 "eligible_total": {"type": "integer"}, "count": {"type": "integer"},
-                "message": {"type": "string"}, "nearest_covered_city": {"type": "string", "nullable": True},
-                "coverage": {"type": "object", "description": "For city_coverage services: is the city covered, "
-                             "which entries say so, the rule."},
+                "verdict_counts": {"type": "object", "description": "In-place answers by verdict."},
+                "message": {"type": "string", "description": "Chinese summary an agent can read out."},
+                "nearest_covered_city": {"type": "string", "nullable": True},
+                "coverage": {"type": "object", "description": "For city_coverage services: is the place covered "
+                             "(city_covered true / false / null when the source table is incomplete), which entries "
+                             "say so, the rule, `say` in Chinese, notes on incomplete source tables."},
                 "notes": {"type": "array", "items": {"type": "string"}},
                 "origin": {"type": "object", "nullable": True},
                 "how_to_use": {"type": "object", "description": "say: one Chinese sentence to read out; items: "

@@ -11,8 +11,8 @@ answer contains, and the manual lines that justify it. Over real HTTP:
 Expectation keys (the `expect` JSON): names_include / names_exclude (substrings of result names),
 first_name, first_country, max_first_km, all_in_city, min_in_city, in_city_count, count, service_id,
 message_include, how_to_use_include, list_notes_include, conditions_include ({aspect: text}), caller
-(pass / fail / unknown), caller_check ({fact: outcome}), caller_say_include, ask_include, all_status,
-eligible, reasons_include, team_include, all_have_team, evidence_count, error.
+(pass / fail / unknown), caller_check ({fact: outcome}), caller_say_include, ask_include, all_status (every
+result's verdict), eligible (true: eligible or likely, false: not_eligible, null: unknown), reasons_include, team_include, all_have_team, evidence_count, error.
 """
 from __future__ import annotations
 
@@ -129,9 +129,12 @@ def check(body: dict[str, Any], status: int, expect: dict[str, Any]) -> list[str
         elif key == "ask_include":
             need(any(want in a for a in (body.get("caller") or {}).get("ask_caller", [])), f"asks about {want}")
         elif key == "all_status":
-            need(bool(results) and all(r["eligibility_status"] == want for r in results), f"every result {want}")
-        elif key == "eligible":
-            need(body.get("eligible") is want, f"eligible {want}")
+            need(bool(results) and all(r.get("verdict") == want for r in results), f"every result {want}")
+        elif key == "eligible":  # true: 符合条件 or 可能符合; false: 不符合; null: 待核实
+            got = body.get("verdict")
+            ok = got in ("eligible", "likely") if want is True else got == "not_eligible" if want is False \
+                else got == "unknown"
+            need(ok, f"eligible {want} (verdict {got})")
         elif key == "reasons_include":
             need(any(want in r for r in body.get("reasons", [])), f"reason with {want}")
         elif key == "team_include":

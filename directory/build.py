@@ -1,7 +1,8 @@
 """Build the registry: parse every source table, resolve places and hospitals, write one SQLite file.
 
-The file is written under a temporary name next to the target and renamed into place only when
-complete, so a failed build never damages the registry being served.
+The file is written under a temporary name next to the target, marked complete by its last write and
+renamed into place only then, so a failed or killed build never damages the registry being served and
+never leaves a file that a server accepts (directory/registry_file.py).
 """
 from __future__ import annotations
 
@@ -18,13 +19,17 @@ import sqlite_utils
 from directory.hospitals import place_stats, region_rows, resolve_hospitals
 from directory.manifest import Manifest, ManifestError, load_manifest, sources_dir
 from directory.parse_tables import parse_table
+
+# BUILD_COMPLETE_ID is written into the SQLite header as the very last step of a build: a file without
+# it is not a complete registry (a build killed while writing or indexing leaves a file without it);
+# is_complete(path) checks it. Both live in directory/registry_file.py (servers import it without
+# the build's dependencies).
+from directory.registry_file import BUILD_COMPLETE_ID as BUILD_COMPLETE_ID
+from directory.registry_file import clean_stale_files, temp_path, write_build_id
+from directory.registry_file import is_complete as is_complete
 from directory.schema import TABLES, create_schema
 from directory.service_versions import apply_versions, relabel_superseded, version_report
 from directory.sources import read_source
-
-# Written into the SQLite header as the very last step of a build: a file without it is not a
-# complete registry (a build killed while writing or indexing leaves a file without it).
-BUILD_COMPLETE_ID = 0x484E4554  # 'HNET'
 
 Progress = Callable[[str], None]
 
@@ -58,7 +63,7 @@ def _service_rows(manifest: Manifest) -> list[dict]:
                 "id": doc.service_id(s.key), "name": s.name, "insurer": doc.insurer, "product": doc.product,
                 "source_file": doc.file, "kind": s.kind, "rule": s.rule, "min_grade": s.min_grade,
                 "public_only": int(s.public_only), "city_proper_only": int(s.city_proper_only),
-                "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
+                "inpatient": int(s.inpatient), "aliases": json.dumps(list(s.aliases), ensure_ascii=False),
             }
             if s.replaces:
                 if row["id"] not in stand_ins or doc.imported_at >= stand_ins[row["id"]]["_at"]:
@@ -119,7 +124,7 @@ def parse_sources(manifest: Manifest, progress: Progress = _quiet) -> ParsedSour
             out.tables.append(
                 {"id": table_id, "source_file": doc.file, "key": spec.key, "title": spec.title,
                  "first_line": spec.first_line, "last_line": spec.last_line, "layout": spec.layout,
-                 "rows_parsed": n_rows, "rows_rejected": len(parsed.rejects)}
+                 "rows_parsed": n_rows, "rows_rejected": len(parsed.rejects), "incomplete": spec.incomplete or None}
             )
             out.table_services.extend({"table_id": table_id, "service_id": doc.service_id(s)} for s in spec.services)
         progress(f"[{i}/{len(manifest.documents)}] {doc.file}: {len(doc.tables)} tables, {doc_rows} rows")
@@ -144,6 +149,18 @@ def resolve_coverage(parsed: ParsedSources) -> list[dict]:
         if adcode:
             coverage.update((sid, adcode) for sid in services_of.get(entry["table_id"], ()))
     return [{"service_id": s, "adcode": a} for s, a in sorted(coverage)]
+
+
+def decide_verdicts(path: Path) -> int:
+    """Write the `verdicts` table (directory/eligibility) into the registry file at `path`."""
+    from directory.eligibility.precompute import write_verdicts
+
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            return write_verdicts(conn)
+    finally:
+        conn.close()
 
 
 @dataclass
@@ -190,18 +207,6 @@ def _report_rows(parsed: ParsedSources, seconds: dict[str, float]) -> list[dict]
     for stage, secs in seconds.items():
         rows.append({"section": "timing", "item": stage, "value": f"{secs:.3f}"})
     return rows
-
-
-def is_complete(path: Path) -> bool:
-    """True only for a registry whose build finished (see BUILD_COMPLETE_ID); never raises."""
-    try:
-        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-        try:
-            return conn.execute("PRAGMA application_id").fetchone()[0] == BUILD_COMPLETE_ID
-        finally:
-            conn.close()
-    except (sqlite3.Error, OSError):
-        return False
 
 
 def _import_report_rows(manifest: Manifest, parsed: ParsedSources) -> list[dict]:
@@ -284,7 +289,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    for stale in clean_stale_files(out):
+        progress(f"Removed {stale.name}, left by a build or server that is no longer running")
+    tmp = temp_path(out)
     try:
         progress(f"Writing {out}")
         t0 = time.perf_counter()
@@ -299,11 +306,16 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         progress("Indexing names for search")
         add_search_index(tmp)
         seconds["write"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        progress("Deciding eligibility (verdicts)")
+        verdict_count = decide_verdicts(tmp)
+        seconds["verdicts"] = time.perf_counter() - t0
         seconds["total"] = time.perf_counter() - started
         # Timing is known only now: add it (and the per-table rows) to the file before it goes live.
         with sqlite3.connect(tmp) as conn:
             conn.executemany("INSERT INTO build_report (section, item, value) VALUES (:section, :item, :value)",
                              _report_rows(parsed, seconds))
+        write_build_id(conn)
         # The last write: only now is the file a complete registry (is_complete()).
         conn.execute(f"PRAGMA application_id = {BUILD_COMPLETE_ID}")
         conn.commit()
@@ -313,4 +325,5 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         if tmp.exists():
             tmp.unlink()
     counts = {name: len(rows) for name, rows in tables.items()}
+    counts["verdicts"] = verdict_count
     return BuildResult(path=out, seconds=time.perf_counter() - started, counts=counts)

@@ -283,6 +283,162 @@ def imports_remove(import_id: str, yes: bool) -> None:
     click.echo(f"Removed import {what}. Run 'hospnet build' to rebuild without it.")
 
 
+def _open_registry(db: str):
+    """A read-only connection to a built registry, or a Chinese error naming the file."""
+    from directory.report import ReportError, _connect
+
+    try:
+        return _connect(Path(db))
+    except ReportError as exc:
+        raise click.ClickException(f"无法打开登记册：{exc}") from exc
+
+
+_LOOKUP_CN = {
+    "unknown_service": "没有这个名称的服务", "ambiguous_service": "这个名称对应多个服务，请加 --insurer 或使用服务 id",
+    "unknown_insurer": "没有这个保险公司", "insurer_mismatch": "该服务不属于这个保险公司",
+    "unknown_city": "找不到这个地点", "ambiguous_city": "有多个同名地点，请写出所在省市或使用 adcode",
+    "city_required": "这是一个省份，请给出其中的城市",
+}
+
+
+def _lookup_failed(query: str, exc) -> click.ClickException:
+    def name(c: dict) -> str:
+        if c.get("id") and c.get("insurer"):
+            return f"{c['name']}（{c['id']}，{c['insurer']}）"
+        if c.get("adcode"):
+            return f"{c.get('in', '')} {c['name']}（{c['adcode']}）".strip()
+        return c.get("name") or c.get("insurer") or ""
+
+    cands = "；".join(name(c) for c in exc.candidates[:8])
+    return click.ClickException(f"“{query}”：{_LOOKUP_CN.get(exc.code, exc.message)}" + (f"。候选：{cands}" if cands else ""))
+
+
+def _service_and_grade(ctx, service: str, insurer: str | None, min_grade: str | None):
+    from directory.eligibility import LookupFailed, find_service, parse_min_grade
+    from directory.text_fold import fold_text
+
+    service = fold_text(service).strip()
+    insurer = fold_text(insurer).strip() if insurer else None
+    try:
+        s = find_service(ctx.services, service, insurer)
+    except LookupFailed as exc:
+        raise _lookup_failed(service, exc) from exc
+    try:
+        need = parse_min_grade(min_grade) if min_grade else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--min-grade") from exc
+    return s, need
+
+
+_SERVICE_HELP = "Service: id (002-medical-advance), name or alias (医疗垫付, 重疾绿通, 住院护工)."
+
+
+@cli.command()
+@click.argument("hospital")
+@click.option("--service", required=True, help=_SERVICE_HELP)
+@click.option("--insurer", default=None, help="Narrows --service to one insurer (众安, 中宏, 平安 …).")
+@click.option("--city", default=None, help="The hospital's city (any form); short names (华西, 浙大二院) are only "
+              "decided within a city.")
+@click.option("--min-grade", default=None, help="Also require this grade (二级, 三级, 三级甲等 …).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Registry file to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (as the API returns it).")
+def eligibility(hospital: str, service: str, insurer: str | None, city: str | None, min_grade: str | None, db: str,
+                as_json: bool) -> None:
+    """May HOSPITAL (id or name) be used for a service: 符合条件 / 可能符合 / 不符合 / 待核实, rule by rule
+    with each fact's class (stated / inferred) and evidence. Output in Chinese."""
+    import os
+
+    from directory.eligibility import (
+        EligibilityContext,
+        LookupFailed,
+        RequestedGrade,
+        decide,
+        find_place,
+        hospital_brief,
+        subject,
+        verdict_answer,
+    )
+    from directory.eligibility.text import verdict_text
+    from directory.lookup import index_for, resolve_name
+    from directory.text_fold import fold_text
+
+    hospital = fold_text(hospital).strip()
+    conn = _open_registry(db)
+    try:
+        ctx = EligibilityContext.load(conn)
+        s, need = _service_and_grade(ctx, service, insurer, min_grade)
+        sub = subject(conn, s, hospital)
+        if sub is None:
+            city_adcode = None
+            if city:
+                try:
+                    city_adcode = find_place(ctx.regions, fold_text(city).strip()).city_adcode
+                except LookupFailed as exc:
+                    raise _lookup_failed(city, exc) from exc
+            index = index_for(str(Path(db).resolve()), os.path.getmtime(db))
+            found = resolve_name(index, hospital, city_adcode=city_adcode,
+                                 city_name=ctx.regions.name_of(city_adcode), limit=5)
+            if found["status"] == "ambiguous":
+                raise click.ClickException(f"“{hospital}”有歧义：{found['message']}")
+            if not found["best"]:
+                raise click.ClickException(f"找不到医院“{hospital}”：{found['message']}")
+            sub = subject(conn, s, found["best"]["id"])
+        v = decide(ctx, s, sub, [RequestedGrade(s, need)] if need else None)
+        answer = {"hospital": hospital_brief(sub.hospital.row), "service": s.full(), **verdict_answer(v),
+                  "notes": [n.say() for n in s.incomplete]}
+    finally:
+        conn.close()
+    click.echo(json.dumps(answer, ensure_ascii=False, indent=2) if as_json else verdict_text(answer))
+
+
+@cli.command()
+@click.option("--service", required=True, help=_SERVICE_HELP)
+@click.option("--city", required=True,
+              help="Where the caller is: a city (温州), district (海淀区), county-level city (昆山市), adcode, or an "
+                   "address (北京市海淀区中关村大街1号).")
+@click.option("--insurer", default=None, help="Narrows --service to one insurer.")
+@click.option("--lat", type=click.FloatRange(-90, 90), default=None, help="Caller latitude (WGS-84), with --lon.")
+@click.option("--lon", type=click.FloatRange(-180, 180), default=None, help="Caller longitude (WGS-84), with --lat.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="How many hospitals.")
+@click.option("--min-grade", default=None, help="Also require this grade (二级, 三级, 三级甲等 …).")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Registry file to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (as the API returns it).")
+def nearest(service: str, city: str, insurer: str | None, lat: float | None, lon: float | None, limit: int,
+            min_grade: str | None, db: str, as_json: bool) -> None:
+    """Nearest hospitals for a service around a place, with verdicts, distances and how precise they are;
+    for a coverage service, whether the place is covered. Output in Chinese."""
+    from directory.eligibility import (
+        EligibilityContext,
+        LookupFailed,
+        RequestedGrade,
+        ServiceIndex,
+        find_place,
+        origin_for,
+    )
+    from directory.eligibility import nearest as answer_nearest
+    from directory.eligibility.text import nearest_text
+    from directory.text_fold import fold_text
+
+    if (lat is None) != (lon is None):
+        raise click.UsageError("--lat 和 --lon 要一起给出")
+    conn = _open_registry(db)
+    try:
+        ctx = EligibilityContext.load(conn)
+        s, need = _service_and_grade(ctx, service, insurer, min_grade)
+        try:
+            place = find_place(ctx.regions, fold_text(city).strip())
+        except LookupFailed as exc:
+            raise _lookup_failed(city, exc) from exc
+        idx = ServiceIndex.build(conn, ctx, s, [RequestedGrade(s, need)] if need else None)
+        origin = origin_for(ctx.regions, place, (lat, lon) if lat is not None and lon is not None else None)
+        body = answer_nearest(ctx, idx, place, origin, limit)
+    finally:
+        conn.close()
+    click.echo(json.dumps(body, ensure_ascii=False, indent=2) if as_json else nearest_text(body))
+
+
 def _register_serve() -> None:
     from api.serve import serve
 

@@ -36,6 +36,7 @@ class ServiceSpec:
     min_grade: str | None = None
     public_only: bool = False
     city_proper_only: bool = False
+    inpatient: bool = False  # used during a hospital stay: only a hospital that admits patients qualifies
     id: str | None = None  # an explicit service id (imports: a new version of an existing service keeps its id)
     replaces: bool = False  # this document's list replaces the service's earlier lists (bundled or imported)
 
@@ -55,6 +56,7 @@ class TableSpec:
     after: str = ""
     separator: str = "、"
     expected: int | None = None
+    incomplete: str = ""  # why the printed table is known to be incomplete (answers must say so)
     crs: str = ""  # imported lists with lat/lon: the coordinate system they are stated in
     merged: tuple[str, ...] = ()  # imported workbooks: merged-cell ranges that were filled ("A2:A5")
 
@@ -104,6 +106,20 @@ def _need(entry: dict, key: str, where: str, kind: type = str):
     return value
 
 
+def _text(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        raise ManifestError(f"{where}: '{key}' must be a string, got {value!r}")
+    return value.strip()
+
+
+def _flag(entry: dict, key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ManifestError(f"{where}: '{key}' must be true or false, got {value!r}")
+    return value
+
+
 def _service(entry: dict, where: str) -> ServiceSpec:
     kind = _need(entry, "kind", where)
     if kind not in KINDS:
@@ -117,6 +133,7 @@ def _service(entry: dict, where: str) -> ServiceSpec:
         min_grade=entry.get("min_grade"),
         public_only=bool(entry.get("public_only", False)),
         city_proper_only=bool(entry.get("city_proper_only", False)),
+        inpatient=_flag(entry, "inpatient", where),
         id=entry.get("id"),
         replaces=bool(entry.get("replaces", False)),
     )
@@ -159,6 +176,7 @@ def _table(entry: dict, where: str, service_keys: set[str]) -> TableSpec:
         after=entry.get("after", ""),
         separator=entry.get("separator", "、"),
         expected=entry.get("expected"),
+        incomplete=_text(entry, "incomplete", where),
         crs=crs,
         merged=tuple(entry.get("merged", ())),
     )

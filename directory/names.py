@@ -16,7 +16,9 @@ import opencc
 
 from directory.knowledge import expand_abbreviation, load_abbreviations, load_renames
 
-CJK = r"\u3400-\u9fff"
+# Basic block, extension A, compatibility ideographs and the supplementary planes (extensions B–H):
+# rare characters such as 𬬻 are CJK too, so spaces around them are layout noise as well.
+CJK = r"\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CN_DIGITS = {
     "零": 0,
     "〇": 0,

@@ -13,13 +13,14 @@ TABLES: dict[str, dict] = {
     ),
     "source_tables": dict(
         columns={"id": str, "source_file": str, "key": str, "title": str, "first_line": int, "last_line": int,
-                 "layout": str, "rows_parsed": int, "rows_rejected": int},
+                 "layout": str, "rows_parsed": int, "rows_rejected": int, "incomplete": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file")],
     ),
     "services": dict(
         columns={"id": str, "name": str, "insurer": str, "product": str, "source_file": str, "kind": str,
-                 "rule": str, "min_grade": str, "public_only": int, "city_proper_only": int, "aliases": str},
+                 "rule": str, "min_grade": str, "public_only": int, "city_proper_only": int, "inpatient": int,
+                 "aliases": str},
         pk="id",
         foreign_keys=[("source_file", "sources", "file")],
     ),
@@ -62,6 +63,12 @@ TABLES: dict[str, dict] = {
                  "link_score": float, "link_reason": str},
         pk=("source_file", "line"),
         foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    "verdicts": dict(
+        columns={"service_id": str, "hospital_id": str, "verdict": str, "verdict_label": str, "say": str,
+                 "reasons": str, "facts_used": str, "to_check": str, "inferred": str, "evidence": str},
+        pk=("service_id", "hospital_id"),
+        foreign_keys=[("service_id", "services", "id"), ("hospital_id", "hospitals", "id")],
     ),
     "listings": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "service_id": str,
@@ -164,6 +171,7 @@ INDEXES = [
     ("service_conditions", ["service_id"]),
     ("teams", ["hospital_id"]),
     ("facts", ["hospital_id", "fact"]),
+    ("verdicts", ["hospital_id"]),
     ("reference_hospitals", ["city_adcode"]),
     ("reference_hospitals", ["hospital_id"]),
 ]

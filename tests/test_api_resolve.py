@@ -1,4 +1,4 @@
-"""Names and parameters as callers type them, over real HTTP (waitress in a subprocess, tests/servers.py):
+"""Names and parameters as callers type them, over real HTTP (gunicorn workers in a subprocess, tests/servers.py):
 /api/v1/resolve's three answers, /eligibility's ambiguous_hospital, /hospitals?q= with short names, and
 traditional / full-width folding of every text parameter (issue 9)."""
 from __future__ import annotations
@@ -89,7 +89,7 @@ def test_eligibility_takes_a_city_and_reports_ambiguity(api, hospital_of):
     err = get(api, "/api/v1/eligibility", 400, hospital="华西", service="002-green-channel")["error"]
     assert err["code"] == "unknown_hospital" and "城市" in err["message"]
     body = get(api, "/api/v1/eligibility", hospital="华西", city="成都", service="002-green-channel")
-    assert body["hospital"]["id"] == hospital_of("000:358") and body["eligible"] is True
+    assert body["hospital"]["id"] == hospital_of("000:358") and body["verdict"] == "eligible"
     assert body["matched"]["method"] == "short_form"
     body = get(api, "/api/v1/eligibility", hospital="协和", city="武汉", service="重疾绿通", insurer="众安")
     assert body["hospital"]["id"] == hospital_of("001:809")

@@ -2,6 +2,7 @@
 Chinese search index: canned queries, 2-character Chinese search, the cluster map, row links."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -46,9 +47,26 @@ def test_canned_eligible_hospitals(ds):
     got = rows(ds, "/registry/eligible_hospitals.json", service="重疾绿通", city="温州")
     assert len(got) >= 10 and all(r["city"] == "温州市" for r in got)
     assert all("002_e8b033acd9a55b94.txt:" in r["evidence"] for r in got)
+    assert all(r["verdict"] == "eligible" and r["verdict_label"] == "符合条件" for r in got)
     covered = rows(ds, "/registry/eligible_hospitals.json", service="002-medical-advance", city="成都")
     assert covered and all("1017" in r["evidence"] for r in covered)
+    assert all(r["verdict"] in ("eligible", "likely", "unknown") and r["say"] for r in covered)
+    assert all(json.loads(r["to_check"]) for r in covered if r["verdict"] == "unknown")
     assert rows(ds, "/registry/eligible_hospitals.json", service="医疗垫付", city="拉萨") == []
+
+
+def test_canned_verdicts(ds):
+    hid = rows(ds, "/registry/hospitals.json", name__exact="北京协和医院")[0]["id"]
+    got = {r["service_id"]: r for r in rows(ds, "/registry/hospital_verdicts.json", hospital_id=hid)}
+    assert got["000-mdt"]["verdict_label"] == "符合条件" and "000_6009e8a10b4647f4.txt:308" in got["000-mdt"]["evidence"]
+    assert got["002-cancer-screening"]["verdict"] == "unknown" and "不完整" in got["002-cancer-screening"]["say"]
+    assert all(json.loads(r["facts_used"]) for r in got.values())
+    summary = rows(ds, "/registry/verdict_summary.json")
+    by = {(r["service_id"], r["verdict"]): r for r in summary}
+    assert by[("002-green-channel", "eligible")]["percent"] == 100.0
+    assert {r["verdict"] for r in summary} <= {"eligible", "likely", "not_eligible", "unknown"}
+    facets = requests.get(ds + "/registry/verdicts.json", params={"_size": 1}, timeout=TIMEOUT).json()
+    assert {"service_id", "verdict"} <= set(facets["facet_results"])
 
 
 def test_canned_hospital_listings_and_review_queue(ds):

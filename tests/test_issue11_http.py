@@ -69,7 +69,7 @@ def test_a_service_without_a_list(api):
     near = get(api, "/api/v1/nearest", service="视频问诊", insurer="众安", city="上海")
     assert near["results"] == [] and "不按医院名单" in near["message"] and "微信小程序" in near["how_to_use"]["say"]
     elig = get(api, "/api/v1/eligibility", service="重疾康复支持", hospital="北京协和医院")
-    assert elig["eligible"] is None and "349个城市" in " ".join(elig["notes"])
+    assert elig["verdict"] == "unknown" and "349个城市" in " ".join(elig["notes"])
 
 
 def test_caller_facts_decide_or_become_questions(api):
@@ -77,15 +77,15 @@ def test_caller_facts_decide_or_become_questions(api):
     assert body["caller"]["outcome"] == "unknown"
     assert any("50 万元" in a and "000 第 30 行" in a for a in body["caller"]["ask_caller"])
     low = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿", sum_insured="30万")
-    assert low["caller"]["outcome"] == "fail" and all(r["eligibility_status"] == "not_eligible" for r in low["results"])
+    assert low["caller"]["outcome"] == "fail" and all(r["verdict"] == "not_eligible" for r in low["results"])
     ok = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿", min_sum_insured="60万")
     assert {c["fact"]: c["outcome"] for c in ok["caller"]["checks"]}["sum_insured"] == "pass"
     early = get(api, "/api/v1/eligibility", service="全球会诊协调", hospital="Mayo Clinic 梅奥诊所",
                 policy_start="2024-01-01", diagnosed_on="2024-01-31")
-    assert early["eligible"] is False and any("等待期内" in r for r in early["reasons"])
+    assert early["verdict"] == "not_eligible" and any("等待期内" in r for r in early["reasons"])
     late = get(api, "/api/v1/eligibility", service="全球会诊协调", hospital="Mayo Clinic 梅奥诊所",
                policy_start="2024-01-01", diagnosed_on="2024-02-01")
-    assert late["eligible"] is True and late["caller"]["outcome"] == "pass"
+    assert late["verdict"] in ("eligible", "likely") and late["caller"]["outcome"] == "pass"
     bad = get(api, "/api/v1/nearest", status=400, service="重疾绿通", city="杭州", sum_insured="50")
     assert bad["error"]["code"] == "invalid_parameter" and "单位" in bad["error"]["message"]
     assert get(api, "/api/v1/nearest", status=400, service="重疾绿通", city="杭州",
@@ -149,7 +149,7 @@ def test_gastric_cancer_mdt_near_hangzhou(api):
 
 def test_one_evidence_item_per_team(api):
     body = get(api, "/api/v1/eligibility", service="002-critical-mdt", hospital="瑞金医院")
-    assert body["eligible"] is True and len(body["evidence"]) == 44  # 45 printed rows, 44 distinct teams
+    assert body["verdict"] == "eligible" and len(body["evidence"]) == 44  # 45 printed rows, 44 distinct teams
     assert all(e["team"] and e["source_file"] == F002 for e in body["evidence"])
     gyn = [e for e in body["evidence"] if e["team"] == "妇科肿瘤多学科门诊"]
     assert len(gyn) == 1 and gyn[0]["lines"] == [2729, 2755]
@@ -167,16 +167,16 @@ def test_unknown_specialty_has_candidates(api):
 def test_row_note_restricts_services(api):
     for service in ("住院协调", "手术协调"):
         body = get(api, "/api/v1/eligibility", service=service, insurer="大都会", hospital="复旦大学附属质子重离子医院")
-        assert body["eligible"] is False
+        assert body["verdict"] == "not_eligible"
         assert any("仅适用于特需或专家门诊预约服务" in r and "001 第 616 行" in r for r in body["reasons"])
         assert body["evidence"][0]["line"] == 616 and body["evidence"][0]["source_file"] == F001
     ok = get(api, "/api/v1/eligibility", service="专家门诊", insurer="大都会", hospital="复旦大学附属质子重离子医院")
-    assert ok["eligible"] is True
+    assert ok["verdict"] == "eligible"
     hid = ok["hospital"]["id"]
     page = get(api, f"/api/v1/hospitals/{hid}")
     by_service = {x["id"]: x for x in page["services"]}
-    assert by_service["001-inpatient-coordination"]["eligibility_status"] == "not_eligible"
-    assert by_service["001-specialist-outpatient"]["eligibility_status"] == "listed"
+    assert by_service["001-inpatient-coordination"]["verdict"] == "not_eligible"
+    assert by_service["001-specialist-outpatient"]["verdict"] == "eligible"
     assert any(li["row_note"] == "仅适用于特需或专家门诊预约服务" for li in page["listings"])
     near = get(api, "/api/v1/nearest", service="住院协调", insurer="大都会", city="上海", limit=100)
     assert near["in_city_count"] > 50 and not any("质子重离子" in r["name"] for r in near["results"])

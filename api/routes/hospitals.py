@@ -9,9 +9,9 @@ from flask import Blueprint, jsonify
 
 from api import params, queries
 from api.catalog import Catalog, parse_min_grade
-from api.context import API, catalog, db, live
+from api.context import API, catalog, db, live, service_index
 from api.errors import bad_request, not_found
-from api.rules import candidates, evidence_for, hospital_brief, verdict
+from directory.eligibility import VERDICTS, decide, hospital_brief, subject, verdict_answer
 from directory.teams import team_evidence
 
 bp = Blueprint("hospitals", __name__)
@@ -35,12 +35,25 @@ def resolve():
     cat = catalog()
     name = params.text("name", required=True, max_len=100)
     city_q = params.text("city", max_len=40)
-    city_adcode = cat.resolve_city(city_q)["city_adcode"] if city_q else None
+    city_adcode = cat.resolve_city(city_q).city_adcode if city_q else None
     limit = params.integer("limit", 5, 1, 20)
     res = live().resolve_name(name, city_adcode=city_adcode, limit=limit)
     return jsonify({"query": name, "city_adcode": city_adcode, "status": res["status"], "message": res["message"],
                     "best": res.get("best"), "ambiguous_count": res["ambiguous_count"],
                     "candidates": res.get("candidates", [])})
+
+
+def _verdict_filter() -> set[str]:
+    """`verdict=eligible,likely` (with `service`): which verdicts to keep; default all but not_eligible."""
+    text = params.text("verdict", max_len=60)
+    if not text:
+        return {"eligible", "likely", "unknown"}
+    wanted = {v.strip() for v in text.split(",") if v.strip()}
+    bad = wanted - set(VERDICTS) - {"not_eligible"}
+    if bad or "not_eligible" in wanted:
+        raise bad_request("invalid_parameter", f"verdict must be a comma-separated list of eligible, likely, unknown; "
+                          f"got {text!r}")
+    return wanted
 
 
 @bp.get(f"{API}/hospitals")
@@ -59,7 +72,7 @@ def hospitals():
     city_q = params.text("city", max_len=40)
     city_adcode = None
     if city_q:
-        city_adcode = cat.resolve_city(city_q)["city_adcode"]
+        city_adcode = cat.resolve_city(city_q).city_adcode
         clauses.append("(city_adcode = ? or province_adcode = ?)")  # a country abroad holds its hospitals
         args.extend([city_adcode, city_adcode])
     grade = params.text("grade", max_len=20)
@@ -67,17 +80,21 @@ def hospitals():
         if grade in ("unknown", "未知"):
             clauses.append("(grade is null or grade = '')")
         else:
-            _level, klass, label = parse_min_grade(grade)
-            clauses.append("grade = ?" if klass else "grade like ?")
-            args.append(label if klass else label + "%")
-    only: set[str] | None = None
+            need = parse_min_grade(grade)
+            clauses.append("grade = ?" if need.klass else "grade like ?")
+            args.append(need.label if need.klass else need.label + "%")
+    verdicts = _verdict_filter()
+    verdict_of: dict[str, dict[str, Any]] | None = None
     service = params.text("service")
     if service:
-        s = cat.resolve_service(service, params.text("insurer"))
-        only = {h["id"] for h, listed in candidates(conn, cat, s) if verdict(cat, s, h, listed).eligible}
+        idx = service_index(cat.resolve_service(service, params.text("insurer")))
+        verdict_of = {hid: idx.items[i].answer for hid, i in idx.ids.items()
+                      if idx.items[i].verdict.verdict in verdicts}
+    elif params.text("verdict"):
+        raise bad_request("invalid_parameter", "parameter 'verdict' needs 'service'")
     rows = queries.hospitals_matching(conn, clauses, args)
-    if only is not None:
-        rows = [r for r in rows if r["id"] in only]
+    if verdict_of is not None:
+        rows = [r for r in rows if r["id"] in verdict_of]
     scores: dict[str, int] = {}
     if q:
         scores = cat.search_names(q)
@@ -97,6 +114,9 @@ def hospitals():
         item["listing_count"] = r["listing_count"]
         if q:
             item["match_score"] = scores[r["id"]]
+        if verdict_of is not None:
+            v = verdict_of[r["id"]]
+            item.update({"verdict": v["verdict"], "verdict_label": v["verdict_label"], "say": v["say"]})
         results.append(item)
     return jsonify({"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},
                     "page": page, "per_page": per_page, "total": total,
@@ -118,24 +138,15 @@ def hospital(hospital_id: str):
                         [{"id": i, "name": n} for i in best if (n := queries.hospital_name(conn, i))])
     listings = queries.listings_of(conn, hid)
     svc = []
-    for sid in queries.listed_services_of(conn, hid):
-        s = cat.services.get(sid)
-        if s is None:
-            continue
-        restricted = cat.restrictions.get((sid, hid))  # the row's own note rules this service out
-        svc.append({**s.brief(), "eligibility_status": "not_eligible" if restricted else "listed",
-                    **({"reasons": [restricted["say"]]} if restricted else {}),
-                    "evidence": [{"source_file": e["source_file"], "line": e["line"], "raw_name": e["raw_name"],
-                                  "row_note": e["row_note"]} for e in listings if e["table_id"] in s.tables]})
     for s in cat.services.values():
-        if s.kind != "city_coverage":
+        sub = subject(conn, s, hid)
+        if sub is None:
             continue
-        v = verdict(cat, s, h, False)
-        if v.eligible:
-            ev = evidence_for(conn, s, [(h, v)])[0]
-            svc.append({**s.brief(), "eligibility_status": v.status, "reasons": v.reasons,
-                        "evidence": [{"source_file": e["source_file"], "line": e["line"],
-                                      "raw_city": e["raw_city"]} for e in ev]})
+        v = decide(cat.eligibility, s, sub)
+        # Services that do not concern this hospital at all (not on the list, not in a covered area) are left out.
+        if any(r.outcome == "fail" and r.rule in ("listed", "covered_area") for r in v.results):
+            continue
+        svc.append({**s.brief(), **verdict_answer(v)})
     parent = queries.hospital(conn, h["parent_id"]) if h.get("parent_id") else None
     body = {**hospital_brief(h), "adcode": h.get("adcode"), "city_adcode": h.get("city_adcode"),
             "province_adcode": h.get("province_adcode"), "grade_source": h.get("grade_source"),

@@ -23,7 +23,7 @@ def cities():
         hits: list[dict[str, Any]] = []
         try:
             place = cat.resolve_city(q)
-            hits.append(cat.regions[place["city_adcode"]])
+            hits.append(cat.regions[place.city_adcode])
         except ApiError:
             pass
         hits += [r for r in all_cities if (q in r["name"] or r["adcode"] == q) and r not in hits]

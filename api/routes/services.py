@@ -1,4 +1,4 @@
-"""Services: the catalog of services, and coverage of a city by a city_coverage service."""
+"""Services: the catalog of services, and coverage of a place by a city_coverage service."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify
 from api import params, queries
 from api.context import API, catalog, db, resolve_service
 from api.errors import bad_request, not_found
-from api.rules import city_coverage
+from directory.eligibility import place_coverage
 
 bp = Blueprint("services", __name__)
 
@@ -59,9 +59,9 @@ def service(service_id: str):
 def coverage():
     cat = catalog()
     s = resolve_service()
-    place = cat.resolve_city(params.text("city", required=True, max_len=40))
+    place = cat.resolve_city(params.text("city", required=True, max_len=100))
     if s.kind != "city_coverage":
         raise bad_request("not_a_coverage_service", f"{s.id} is a {s.kind} service; use /api/v1/nearest",
                           [x.brief() for x in cat.services.values() if x.kind == "city_coverage"])
-    return jsonify({"service": s.full(), "city": cat.region_brief(place["city_adcode"]),
-                    **city_coverage(db(), cat, s, place)})
+    return jsonify({"service": s.full(), "city": cat.region_brief(place.city_adcode),
+                    **place_coverage(cat.eligibility, s, place)})
