@@ -48,15 +48,16 @@ def service_guide(cat: Catalog, s: Service) -> dict[str, Any]:
     return {"how_to_use": cat.how_to_use(s.id), "list_notes": cat.service_index(s.id + "#list_notes", build)}
 
 
-def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str, Any]) -> None:
-    """Add the caller check; when a given fact fails, no hospital can be used and every answer says why."""
+def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str, Any], decided: bool = False) -> None:
+    """Add the caller check; when a given fact fails, no hospital can be used and every answer says why.
+    `decided`: the verdict already holds the caller's facts (rule caller_facts), only the check is added."""
     if not facts["query"]:  # nothing given: the same questions for every answer of this service
         body["caller"] = cat.service_index(s.id + "#caller", lambda: check_caller(cat.conditions.get(s.id, [])).as_dict())
         return
     check = check_caller(cat.conditions.get(s.id, []), facts["sum_insured"], facts["policy_start"],
                          facts["diagnosed_on"])
     body["caller"] = check.as_dict()
-    if check.outcome != "fail":
+    if check.outcome != "fail" or decided:
         return
     failed = [c.say for c in check.checks if c.outcome == "fail"]
     for item in [*body.get("results", []), *([body] if "verdict" in body else [])]:

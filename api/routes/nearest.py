@@ -16,6 +16,7 @@ from api.answers import (
 )
 from api.context import API, catalog, db, find_hospital, min_grade, resolve_service, service_index
 from directory.eligibility import (
+    CallerFacts,
     RequestedGrade,
     decide,
     hospital_brief,
@@ -68,7 +69,11 @@ def eligibility():
     need = min_grade()
     facts = caller_facts()
     conn = db()
-    v = decide(cat.eligibility, s, subject(conn, s, h["id"]), [RequestedGrade(s, need)] if need else None)
+    extra = [RequestedGrade(s, need)] if need else []
+    if facts["query"]:  # the caller's own facts decide too (rule caller_facts), with the catalog's lines
+        extra.append(CallerFacts(s, cat.conditions.get(s.id, []), facts["sum_insured"], facts["policy_start"],
+                                 facts["diagnosed_on"]))
+    v = decide(cat.eligibility, s, subject(conn, s, h["id"]), extra or None)
     notes = [n.say() for n in s.incomplete]
     if v.verdict == "not_eligible" and s.kind != "city_coverage":
         related = [n for n in queries.listed_related_sites(conn, s.id, h) if n != h["name"]]
@@ -80,5 +85,5 @@ def eligibility():
     answer["evidence"] = team_grouped(cat, s, h["id"], answer["evidence"])
     body = {"hospital": hospital_brief(h), "matched": matched, "service": s.full(),
             "min_grade": need.label if need else None, **answer, "notes": notes, **service_guide(cat, s)}
-    apply_caller(cat, s, facts, body)
+    apply_caller(cat, s, facts, body, decided=True)
     return jsonify(body)

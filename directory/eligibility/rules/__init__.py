@@ -6,6 +6,7 @@ To add a rule: write a module with a `Rule` subclass (key, title, for_service, c
 from __future__ import annotations
 
 from directory.eligibility.rules.base import Rule, RuleResult, Subject
+from directory.eligibility.rules.caller_facts import CallerFacts
 from directory.eligibility.rules.city_proper import CityProperOnly
 from directory.eligibility.rules.covered_area import CoveredArea
 from directory.eligibility.rules.inpatient import InpatientNeedsHospital
@@ -17,7 +18,7 @@ from directory.eligibility.rules.row_note import RowNoteRestriction
 RULES: tuple[type[Rule], ...] = (Listed, RowNoteRestriction, CoveredArea, CityProperOnly, MinimumGrade, PublicOnly,
                                  InpatientNeedsHospital)
 
-__all__ = ["RULES", "CityProperOnly", "CoveredArea", "InpatientNeedsHospital", "Listed", "MinimumGrade",
+__all__ = ["RULES", "CallerFacts", "CityProperOnly", "CoveredArea", "InpatientNeedsHospital", "Listed", "MinimumGrade",
            "PublicOnly", "RequestedGrade", "Rule", "RowNoteRestriction", "RuleResult", "Subject", "rules_for"]
 
 
