@@ -36,8 +36,7 @@ def test_every_operation_and_parameter_is_documented(page):
 
 def test_examples_on_the_page_answer(client, page):
     examples = [unescape(u) for u in re.findall(r'试一试：<a href="([^"]+)"', page)]
-    assert "/api/v1/nearest?service=%E9%87%8D%E7%96%BE%E7%BB%BF%E9%80%9A&insurer=%E4%BC%97%E5%AE%89&city=" \
-           "%E6%B8%A9%E5%B7%9E&min_grade=%E4%B8%89%E7%BA%A7" in examples
+    assert any(u.startswith("/api/v1/nearest?service=%E9%87%8D%E7%96%BE%E7%BB%BF%E9%80%9A&") for u in examples)
     assert len(examples) >= 8
     for url in examples:
         r = client.get(url)

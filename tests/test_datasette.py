@@ -137,7 +137,7 @@ def test_chinese_titles_descriptions_and_column_labels(ds):
 
 def test_internal_tables_are_hidden(ds):
     tables = {t["name"]: t["hidden"] for t in requests.get(ds + "/registry.json", timeout=TIMEOUT).json()["tables"]}
-    for name in ("name_norms", "table_services", "hospital_search_fts", "hospital_search_fts_config",
+    for name in ("name_norms", "table_services", "search_names", "hospital_search_fts", "hospital_search_fts_config",
                  "hospital_search_fts_data", "hospital_search_fts_docsize", "hospital_search_fts_idx"):
         assert tables[name] is True, name
     for name in ("hospitals", "listings", "services", "sources", "regions"):
