@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -197,6 +198,59 @@ def test_pinyin_and_initials_search(chrome, site):
     chrome.find_element(By.LINK_TEXT, XIEHE).click()
     wait_for(chrome, "section.hospital-head h1")
     assert chrome.find_element(By.CSS_SELECTOR, "section.hospital-head h1").text == XIEHE
+
+
+def test_how_to_use_and_what_to_ask_the_caller(chrome, site):
+    ask(chrome, site, "专家门诊", "上海")
+    assert "专家或特需门诊陪诊预约（大都会人寿）" in chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text
+    how = {li.find_element(By.TAG_NAME, "b").text: li.text
+           for li in chrome.find_elements(By.CSS_SELECTOR, "section.how-to:not(.list-notes) li")}
+    phone = next(text for label, text in how.items() if "400-620-1800" in text)  # how to apply, from the catalog
+    assert "《都汇康健增值服务手册》第 23 行" in phone
+    assert any("30 自然日" in text and "第 15 行" in text for text in how.values())  # the waiting period
+    assert "《都汇康健增值服务手册》第 366 行" in chrome.find_element(By.CSS_SELECTOR, "section.list-notes").text
+    asked = chrome.find_element(By.CSS_SELECTOR, "section.caller-check").text
+    assert asked.startswith("请向客户确认") and "保单生效日" in asked
+    text = chrome.find_element(By.ID, "answer-text").get_attribute("value")
+    assert "使用方法：" in text and "400-620-1800" in text and "请向客户确认" in text
+    assert "001 第" not in chrome.find_element(By.TAG_NAME, "body").text  # manuals by title, not by number
+
+
+def test_the_callers_dates_decide_the_waiting_period(chrome, site):
+    chrome.get(site + "/")
+    wait_for(chrome, "form.ask")
+    chrome.find_element(By.ID, "service").send_keys("专家门诊")
+    chrome.find_element(By.ID, "city").send_keys("上海")
+    chrome.find_element(By.XPATH, "//summary[contains(., '病种和客户情况')]").click()
+    for field, value in (("policy_start", "2024-01-01"), ("diagnosed_on", "2024-01-10")):
+        chrome.execute_script("arguments[0].value = arguments[1]", chrome.find_element(By.ID, field), value)
+    chrome.find_element(By.CSS_SELECTOR, "form.ask button[type=submit]").click()
+    wait_for(chrome, "section.answer")
+    assert "等待期内" in chrome.find_element(By.CSS_SELECTOR, "section.caller-check").text
+    shown = cards(chrome)
+    assert shown and all(c["verdict"] == "not_eligible" and c["label"] == VERDICT_LABELS["not_eligible"] for c in shown)
+    assert all("等待期内" in c["why"] for c in shown)
+
+
+def test_a_specialty_names_the_team(chrome, site):
+    chrome.get(site + "/?" + urlencode({"service": "重疾多学科会诊", "city": "上海", "specialty": "胃癌"}))
+    wait_for(chrome, "section.answer")
+    shown = cards(chrome)
+    expected = api(site, "/api/v1/nearest", service="重疾多学科会诊", city="上海", specialty="胃癌")
+    assert [c["name"] for c in shown] == [r["name"] for r in expected["results"]] and shown
+    for c, r in zip(shown, expected["results"], strict=True):
+        teams = {e["team"] for e in r["evidence"] if e.get("team")}
+        assert teams and all(any(f"团队：{t}" in e for e in c["evidence"]) for t in teams), (c, teams)
+
+
+def test_a_place_abroad(chrome, site):
+    ask(chrome, site, "海外就医安排", "洛杉矶", insurer="中宏保险")
+    assert "海外就医安排（中宏保险） · 洛杉矶" in chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text
+    shown = cards(chrome)
+    expected = api(site, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="洛杉矶")
+    assert [c["name"] for c in shown] == [r["name"] for r in expected["results"]]
+    assert shown and all("美国" in c["meta"] and "洛杉矶" in c["meta"] for c in shown)
+    assert all(re.match(r"《中宏保险健康管理服务手册》第 \d+ 行", e) for c in shown for e in c["evidence"])
 
 
 def test_map_shows_markers_without_tiles(chrome, site):

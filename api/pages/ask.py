@@ -13,7 +13,9 @@ from api.pages.view import answer_view, plain_text
 from api.routes.nearest import nearest_answer
 
 bp = Blueprint("ask", __name__)
-FORM = ("service", "insurer", "city", "lat", "lon", "limit")
+# The form's fields are /api/v1/nearest's parameters: the page passes the request on as it is.
+FORM = ("service", "insurer", "city", "lat", "lon", "specialty", "sum_insured", "policy_start", "diagnosed_on",
+        "limit")
 
 
 @bp.get("/")

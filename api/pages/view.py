@@ -221,7 +221,7 @@ def grade_text(grade: str | None, klass: str | None) -> str:
 
 def place_text(h: dict[str, Any]) -> str:
     if h.get("country") and h.get("country") != "中国":
-        return " · ".join(x for x in (h.get("country"), h.get("overseas_city")) if x)
+        return " · ".join(x for x in (h.get("country"), h.get("overseas_city") or h.get("city")) if x)
     return " · ".join(x for x in (h.get("city"), h.get("district")) if x) or (h.get("province") or "")
 
 
