@@ -243,6 +243,18 @@ def test_a_specialty_names_the_team(chrome, site):
         assert teams and all(any(f"团队：{t}" in e for e in c["evidence"]) for t in teams), (c, teams)
 
 
+def test_hospital_page_lists_its_teams(chrome, site):
+    hid = api(site, "/api/v1/hospitals", q="瑞金医院", city="上海")["results"][0]["id"]
+    expected = api(site, f"/api/v1/hospitals/{hid}")["teams"]
+    chrome.get(site + f"/hospital/{hid}")
+    section = wait_for(chrome, "section.teams")
+    section.find_element(By.TAG_NAME, "summary").click()
+    items = [li.text for li in section.find_elements(By.TAG_NAME, "li")]
+    assert len(items) == len(expected) > 8
+    for li, t in zip(items, expected, strict=True):
+        assert li.startswith(t["team"]) and f"第 {t['line']}" in li and "《众安健康服务介绍》" in li
+
+
 def test_a_place_abroad(chrome, site):
     ask(chrome, site, "海外就医安排", "洛杉矶", insurer="中宏保险")
     assert "海外就医安排（中宏保险） · 洛杉矶" in chrome.find_element(By.CSS_SELECTOR, "section.answer h1").text

@@ -11,6 +11,7 @@ from api.pages.common import page_error, render, titles
 from api.pages.view import (
     PRECISION_LABELS,
     cited_source,
+    evidence_item,
     evidence_list,
     place_facts,
     place_text,
@@ -43,6 +44,10 @@ def hospital(hospital_id: str):
     precision = h.get("geo_precision")
     map_note = None if precision == "exact" else (
         f"具体位置未知，按{PRECISION_LABELS.get(precision or '', '中心点')}标出。" if point else None)
-    return render("hospital.html", h=h, place=place_text(h), names=names, services=services,
+    teams = [{"team": x["team"], "specialties": "、".join(x.get("specialties") or []),
+              "evidence": evidence_item({**x, "raw_name": x.get("raw_name")}, t),
+              "lines": "、".join(str(n) for n in x.get("lines") or [x.get("line")])}
+             for x in h.get("teams") or []]
+    return render("hospital.html", h=h, place=place_text(h), names=names, services=services, teams=teams,
                   facts=place_facts(h, t), points=json.dumps(point, ensure_ascii=False), map_note=map_note,
                   error=None)
