@@ -174,7 +174,12 @@ def test_hospitals_are_ordered_by_listing_count_and_paging_sees_every_row_once(d
 
 
 def test_service_names_in_facets(ds):
-    data = requests.get(ds + "/registry/hospital_search.json", params={"_size": 0}, timeout=TIMEOUT).json()
+    # A facet that exceeds facet_time_limit_ms (500 ms) on a loaded machine is left out for that request:
+    # ask again rather than fail on the machine's load.
+    for _attempt in range(5):
+        data = requests.get(ds + "/registry/hospital_search.json", params={"_size": 0}, timeout=TIMEOUT).json()
+        if "services" in data["facet_results"] or "services" not in data.get("facets_timed_out", []):
+            break
     values = {v["value"] for v in data["facet_results"]["services"]["results"]}
     assert "重疾绿通（众安保险）" in values and not any(re.match(r"^\d{3}-", v) for v in values)
     page = html(ds, "/registry/listings")
