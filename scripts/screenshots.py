@@ -65,7 +65,7 @@ def main() -> None:
             shoot(f"{api}/?{urlencode({'service': '重疾绿通', 'insurer': '众安保险', 'city': '温州'})}",
                   out / "agent-desktop.png", (DESKTOP[0], 1500), "section.answer")
             shoot(f"{api}/?{urlencode({'service': '医疗垫付', 'city': '杭州'})}",
-                  out / "agent-phone.png", (PHONE[0], 1400), "section.answer")
+                  out / "agent-phone.png", (PHONE[0], 2600), "section.answer")
             shoot(f"{api}/hospital/{hid}", out / "agent-hospital.png", (DESKTOP[0], 1500), "section.hospital-head")
             shoot(f"{ds}/registry/hospitals", out / "datasette-hospitals.png", (DESKTOP[0], 1600),
                   ".leaflet-marker-icon", settle=4)

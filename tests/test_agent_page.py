@@ -171,6 +171,13 @@ def test_hospital_page(chrome, site):
     services = chrome.find_element(By.CSS_SELECTOR, "section.services").text
     assert "重疾绿通（众安保险）" in services and "《众安健康服务介绍》第 151 行：“北京协和医院(协和医院)”" in services
     assert "MDT 多学科会诊（中宏保险）" in services and "《中宏保险健康管理服务手册》第 308 行" in services
+    # services without any hospital list are set apart, not listed as verdicts on this hospital
+    detail = api(site, f"/api/v1/hospitals/{link_id}")
+    no_list = [s for s in detail["services"] if s["kind"] == "no_list"]
+    listed = [s for s in detail["services"] if s["kind"] != "no_list"]
+    assert len(chrome.find_elements(By.CSS_SELECTOR, "ul.service-list > li")) == len(listed)
+    if no_list:
+        assert f"不按医院提供的服务（{len(no_list)} 项）" in services
     facts = {tr.find_element(By.TAG_NAME, "th").text: tr.text
              for tr in chrome.find_elements(By.CSS_SELECTOR, "table.facts tbody tr")}
     assert "三级甲等" in facts[FACT_LABELS["grade"]] and "来源载明" in facts[FACT_LABELS["grade"]]

@@ -33,8 +33,12 @@ def hospital(hospital_id: str):
     t = titles()
     names = [{"name": a["alias"], "sources": [cited_source(s, t, short=True) for s in a["sources"]]}
              for a in h.get("aliases") or [] if a["alias"] != h["name"]]
-    services = []
+    services, not_by_hospital = [], []
     for s in h.get("services") or []:
+        if s.get("kind") == "no_list":
+            # A service the manual offers without any hospital list concerns no hospital in particular.
+            not_by_hospital.append({"id": s["id"], "label": service_label(s)})
+            continue
         kind, label = verdict_of(s)
         services.append({"id": s["id"], "label": service_label(s), "verdict": kind, "verdict_label": label,
                          "say": titled(s.get("say"), t), "reasons": [titled(r, t) for r in s.get("reasons") or []],
@@ -49,5 +53,6 @@ def hospital(hospital_id: str):
               "lines": "、".join(str(n) for n in x.get("lines") or [x.get("line")])}
              for x in h.get("teams") or []]
     return render("hospital.html", h=h, place=place_text(h), names=names, services=services, teams=teams,
+                  not_by_hospital=not_by_hospital,
                   facts=place_facts(h, t), points=json.dumps(point, ensure_ascii=False), map_note=map_note,
                   error=None)
