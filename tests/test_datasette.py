@@ -149,7 +149,8 @@ def test_internal_tables_are_hidden(ds):
 def test_hospitals_page_shows_useful_columns_in_order(ds):
     page = html(ds, "/registry/hospitals")
     columns = re.findall(r'<th [^>]*data-column="(\w+)"', page)
-    assert columns[:8] == ["id", "name", "province", "city", "district", "grade", "listing_count", "parent_id"]
+    assert columns[:9] == ["id", "name", "province", "city", "district", "grade", "grade_class", "listing_count",
+                           "parent_id"]
     assert "geo_source" not in columns and "city_adcode" not in columns
     assert {"lat", "lon"} <= set(columns)  # the cluster map finds its columns in the table
     # asking for columns still works
@@ -398,6 +399,11 @@ def test_eligible_hospitals_applies_the_verdicts(ds, db):
     assert got and not names & {n for n, _c in excluded}
     assert {r["结论"] for r in got} <= {"符合条件", "可能符合", "待核实"}
     assert all(r["说明"] and r["依据"].startswith("《众安健康服务介绍") for r in got)
+    # an inferred grade says so (二级及以上 is a range a rule inferred)
+    conn = sqlite3.connect(db)
+    inferred = {n for (n,) in conn.execute("select name from hospitals where grade_class = 'inferred'")}
+    conn.close()
+    assert all(r["等级"].endswith("（推断）") == (r["医院"] in inferred) for r in got if r["等级"])
     page = html(ds, "/registry/eligible_hospitals", service="医疗垫付", insurer="", city="温州")
     visible = re.sub(r"<script.*?</script>|<[^>]+>|title=\"[^\"]*\"", " ", page, flags=re.S)
     assert "002_e8b033acd9a55b94" not in visible  # the sentences name the manual by title
