@@ -395,8 +395,11 @@ def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str
     names = place_index().names
     klass, weight = district_weight("knowledge_address")
     out: list[Fact] = []
+    in_build = {doc for doc, _line in listing_at}
     for ka in rows:
         where = f"{ka.path}:{ka.line}"
+        if ka.doc not in in_build:
+            continue  # the manual it cites is not among this build's sources (another sources folder)
         li = listing_at.get((ka.doc, ka.manual_line))
         if li is None:
             raise FactsError(f"{where}: manual_ref {ka.manual_ref} is not a listing of any manual "
