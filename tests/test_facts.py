@@ -135,6 +135,17 @@ def test_city_proper_from_district_point_or_city(db, ref, value, source):
     assert row["city_proper"] == value and row["city_proper_source"].startswith(source), tuple(row)
 
 
+@pytest.mark.parametrize("name, district", [("陕西省人民医院", "碑林区"), ("西安市第一医院", "碑林区"),
+                                            ("太原市第四人民医院", "万柏林区")])
+def test_a_district_whose_name_ends_in_lin_qu_is_in_the_city_proper(db, name, district):
+    # 碑林区 and 万柏林区 are 市辖区; only 神农架林区, a forest district run by 湖北 itself, is not.
+    row = db.execute("SELECT district, city_proper FROM hospitals WHERE name = ?", (name,)).fetchone()
+    assert (row["district"], row["city_proper"]) == (district, 1)
+    verdict = db.execute("SELECT v.verdict FROM verdicts v JOIN hospitals h ON h.id = v.hospital_id "
+                         "WHERE h.name = ? AND v.service_id = '002-medical-advance'", (name,)).fetchone()
+    assert verdict["verdict"] != "not_eligible"
+
+
 def test_outpatient_departments_are_not_inpatient_hospitals(db):
     # 001:656 南京市口腔医院第一门诊部, and every 门诊部 row of the manuals
     rows = db.execute("SELECT DISTINCT h.name, h.facility_type, h.inpatient, h.inpatient_class FROM listings l "

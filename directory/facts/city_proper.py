@@ -25,9 +25,12 @@ W_DISTRICT, W_POINT, W_CITY = 3, 2, 1
 
 
 def is_urban_district(code: str) -> bool:
-    """A 市辖区: the county-level unit's official name ends in 区 (林区 is a forest district, not urban)."""
-    name = load_divisions()[code].name
-    return name.endswith("区") and not name.endswith("林区")
+    """A 市辖区: the county-level unit's official name ends in 区 and a city is its parent. 神农架林区, a forest
+    district run by its province, is none; 万柏林区 (太原) and 碑林区 (西安) are (the test used to be the name
+    ending in 林区, which put both outside their city proper)."""
+    unit = load_divisions()[code]
+    parent = load_divisions().get(unit.parent_adcode or "")
+    return unit.name.endswith("区") and parent is not None and parent.level == "city"
 
 
 def from_district(hid: str, district: Fact) -> Fact:
