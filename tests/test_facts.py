@@ -209,11 +209,10 @@ def test_stated_grades_come_from_cells_statements_and_references(db):
 def test_inferred_grades_are_ranges_from_validated_rules(db):
     report = dict(db.execute("SELECT item, value FROM build_report WHERE section = 'facts' AND item LIKE 'grade rule%'"))
     assert report and all("agree" in v for v in report.values())
-    used = [v for v in report.values() if "; used" in v]
+    used = db.execute("SELECT * FROM inference_rules WHERE fact = 'grade' AND used = 1").fetchall()
     assert used
-    for v in used:  # every rule in use agrees with ≥ 95 % of the stated grades it covers
-        agree, support = (int(x) for x in v.split(" → ")[1].split(" agree")[0].split("/"))
-        assert support >= 10 and agree >= 0.95 * support, v
+    for r in used:  # every rule in use agrees with ≥ 95 % of the stated grades it covers
+        assert r["applicable"] >= 10 and r["agree"] >= 0.95 * r["applicable"], dict(r)
     values = {r[0] for r in db.execute("SELECT DISTINCT grade FROM hospitals WHERE grade_class = 'inferred'")}
     assert values == {"二级及以上"}
 

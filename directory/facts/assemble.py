@@ -16,7 +16,7 @@ from pathlib import Path
 
 from directory.facts import city_proper as proper_mod
 from directory.facts import district as district_mod
-from directory.facts import facility, grade, ownership
+from directory.facts import facility, grade, ownership, proper_rules
 from directory.facts import point as point_mod
 from directory.facts.knowledge import district_weight
 from directory.facts.known_addresses import ADDRESSES_FILE, KnownAddress, known_addresses
@@ -70,6 +70,7 @@ class FactsResult:
     aliases: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     report: dict[str, str] = field(default_factory=dict)
+    rules: list[dict] = field(default_factory=list)  # the `inference_rules` table: each rule's validation
 
 
 def _short(f: Fact) -> str:
@@ -287,7 +288,12 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                 cands.add(cf[0])
                 accepted.append(cf[0])
 
-    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up.
+    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up,
+    # else the name (city_proper_rules.tsv, each rule validated against the districts sources state).
+    proper_checks = proper_rules.validate(proper_examples(hospitals, placed, links, district_choice))
+    for check in proper_checks.values():
+        result.report[f"city_proper rule {check.rule_id}"] = check.describe()
+        result.rules.append(check.row())
     for h in hospitals:
         hid, city = h["id"], h.get("city_adcode")
         if not _mainland(h) or not city:
@@ -296,6 +302,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         if d:
             cands.add(proper_mod.from_district(hid, d))
             continue
+        cands.extend(proper_rules.candidates(hid, h["name"], city, _is_campus(h), proper_checks))
         p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
         if p:
             lat, lon = (float(x) for x in p.value.split(","))
@@ -332,14 +339,16 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                     cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
 
     # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows).
-    examples = [(r["name"], r["grade"]) for r in result.reference_hospitals if r["grade"]]
+    examples = [(r["name"], r["grade"], f"reference {r['source_file']}:{r['line']}")
+                for r in result.reference_hospitals if r["grade"]]
     for h in hospitals:
         stated = choose(cands.of(h["id"], "grade"))[1]
         if stated and not stated.source.startswith("reference "):  # reference rows are counted above
-            examples.append((h["name"], stated.value))
+            examples.append((h["name"], stated.value, stated.source))
     checks = grade.validate_rules(examples)
     for check in checks.values():
         result.report[f"grade rule {check.rule.rule_id}"] = check.describe()
+        result.rules.append(check.validation.row())
     for h in hospitals:
         kinds = {f.value for f in cands.of(h["id"], "facility_type")}
         if _mainland(h) and not kinds & NOT_HOSPITALS:
@@ -384,6 +393,42 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             result.facts.extend(f.row() for f in facts)
     result.report.update(coverage_report(hospitals))
     return result
+
+
+def _is_campus(h: dict) -> bool:
+    return bool(h.get("parent_id") or h.get("campus"))
+
+
+def proper_examples(hospitals: list[dict], placed: list[PlacedRow], links: list[Link],
+                    district_choice) -> list[proper_rules.ProperExample]:
+    """Sites whose district a source states: registry hospitals (the chosen district, when stated) and 2020
+    rows (their address read inside their city, else their county column), a row linked to a registry
+    example counted once, as that hospital; each marked main site or campus."""
+    from directory.names import normalize_cached
+
+    out = []
+    counted = set()
+    for h in hospitals:
+        city = h.get("city_adcode")
+        if not _mainland(h) or not city:
+            continue
+        d = district_choice(h["id"], city)
+        if d and d.klass == "stated":
+            out.append(proper_rules.ProperExample(h["name"], city, d.value, d.source, _is_campus(h)))
+            counted.add(h["id"])
+    linked = {(lk.placed.row.file, lk.placed.row.line): lk.hospital_id for lk in links}
+    for p in placed:
+        if not p.city_adcode or linked.get((p.row.file, p.row.line)) in counted:
+            continue
+        district = None
+        if p.row.address:
+            district = district_mod.district_from_address(p.row.address, p.city_adcode).district
+        district = district or p.county_adcode
+        if not district:
+            continue
+        out.append(proper_rules.ProperExample(p.row.name, p.city_adcode, district, p.row.ref,
+                                              normalize_cached(p.row.name).campus is not None))
+    return out
 
 
 def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from directory.facts.knowledge import GradeRule, grade_rules, grade_vocabulary, list_statements
 from directory.facts.names import without_brackets
 from directory.facts.records import Fact
+from directory.facts.validation import RuleValidation, validation
 from directory.grades import normalize_grade
 
 W_CELL, W_STATEMENT, W_REFERENCE = 3, 2, 1
@@ -61,9 +62,7 @@ def unmapped_levels(levels: list[str]) -> list[str]:
 
 
 # Inferred grade rules (directory/knowledge/grade_rules.tsv) are used only while they agree with
-# stated grades: at least RULE_MIN_SUPPORT examples and RULE_MIN_AGREEMENT of them.
-RULE_MIN_SUPPORT = 10
-RULE_MIN_AGREEMENT = 0.95
+# stated grades: at least RULE_MIN_SUPPORT examples and RULE_MIN_AGREEMENT of them (facts/validation.py).
 AT_LEAST = {"二级及以上": ("二级", "三级"), "三级及以上": ("三级",)}
 
 
@@ -72,18 +71,16 @@ class RuleCheck:
     """How one inferred-grade rule agrees with stated grades."""
 
     rule: GradeRule
-    support: int
-    agree: int
     counts: tuple[tuple[str, int], ...]  # stated grade level → count
-    enabled: bool
+    validation: RuleValidation
+
+    @property
+    def enabled(self) -> bool:
+        return self.validation.enabled
 
     def describe(self) -> str:
-        share = self.agree / self.support if self.support else 0.0
         stated = ", ".join(f"{g} {n}" for g, n in self.counts)
-        state = "used" if self.enabled else "NOT used"
-        return (f"rule says {self.rule.grade}; stated says {stated or 'nothing'} → {self.agree}/{self.support} "
-                f"agree ({share:.1%}); {state} (needs ≥ {RULE_MIN_SUPPORT} examples and "
-                f"≥ {RULE_MIN_AGREEMENT:.0%})")
+        return f"stated says {stated or 'nothing'}; {self.validation.describe()}"
 
 
 def _level(grade: str) -> str:
@@ -97,20 +94,19 @@ def agrees(rule_grade: str, stated: str) -> bool:
     return _level(stated) == _level(rule_grade)
 
 
-def validate_rules(examples: list[tuple[str, str]]) -> dict[str, RuleCheck]:
-    """Check every rule against (name, stated grade) examples: registry hospitals with a stated grade
-    and every graded row of the reference lists."""
+def validate_rules(examples: list[tuple[str, str, str]]) -> dict[str, RuleCheck]:
+    """Check every rule against (name, stated grade, source) examples: registry hospitals with a stated
+    grade and every graded row of the reference lists."""
     out = {}
     for rule in grade_rules():
         counts: dict[str, int] = {}
-        agree = 0
-        for name, stated in examples:
+        outcomes = []
+        for name, stated, source in examples:
             if rule.pattern.search(without_brackets(name)):
                 counts[_level(stated)] = counts.get(_level(stated), 0) + 1
-                agree += agrees(rule.grade, stated)
-        support = sum(counts.values())
-        ok = support >= RULE_MIN_SUPPORT and agree >= RULE_MIN_AGREEMENT * support
-        out[rule.rule_id] = RuleCheck(rule, support, agree, tuple(sorted(counts.items(), key=lambda kv: -kv[1])), ok)
+                outcomes.append((agrees(rule.grade, stated), f"{name} ({stated}, {source})"))
+        out[rule.rule_id] = RuleCheck(rule, tuple(sorted(counts.items(), key=lambda kv: -kv[1])),
+                                      validation(rule.rule_id, "grade", rule.grade, rule.evidence, outcomes))
     return out
 
 

@@ -176,3 +176,50 @@ def wikidata_countries() -> dict[str, str]:
 
 def knowledge_path(name: str) -> Path:
     return KNOWLEDGE_DIR / name
+
+
+ProperLeading = Literal["city", "province", ""]
+
+
+@dataclass(frozen=True)
+class ProperRule:
+    """One row of city_proper_rules.tsv: when a hospital's name says it is in its city's 市辖区."""
+
+    rule_id: str  # 'city_proper_rules.tsv:2 city-named'
+    sites: Literal["main", "campus"]  # main sites, or campuses (院区, 分院 …): validated apart
+    leading: ProperLeading  # '{city}' / '{province}': the name opens with the hospital's own city / province
+    pattern: re.Pattern[str] | None  # on the name without brackets (after the leading place, for {city}/{province})
+    value: str  # '1' (in a 市辖区)
+    evidence: str
+
+
+@cache
+def city_proper_rules(path: Path = KNOWLEDGE_DIR / "city_proper_rules.tsv") -> tuple[ProperRule, ...]:
+    """city_proper_rules.tsv: inferred "in the city proper" from name grammar, used only while validated
+    (directory/facts/proper_rules.py)."""
+    name = path.name
+    out = []
+    columns = ("rule", "sites", "pattern", "city_proper", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    for line, r in rows:
+        if r["sites"] not in ("main", "campus"):
+            raise FactsError(f"{path}:{line}: sites must be main or campus, got {r['sites']!r}")
+        raw = r["pattern"]
+        leading = next((t for t in ("city", "province") if raw.startswith("{" + t + "}")), "")
+        rest = raw.removeprefix("{" + leading + "}") if leading else raw
+        try:
+            pattern = re.compile(rest) if rest else None
+        except re.error as exc:
+            raise FactsError(f"{path}:{line}: bad pattern {raw!r}: {exc}") from exc
+        if "{city}" in rest or "{province}" in rest:
+            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, got {raw!r}")
+        if r["city_proper"] != "1":
+            raise FactsError(f"{path}:{line}: city_proper must be 1 (a name can only place a hospital in a 市辖区; "
+                             f"a county in the name is read as its district), got {r['city_proper']!r}")
+        if pattern is None and not leading:
+            raise FactsError(f"{path}:{line}: empty pattern")
+        out.append(ProperRule(f"{name}:{line} {r['rule']}", r["sites"], leading, pattern, r["city_proper"], r["evidence"]))  # type: ignore[arg-type]
+    return tuple(out)
