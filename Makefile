@@ -1,6 +1,9 @@
 # The two set-up commands: `make run` (install, build, serve) and `make test` (install, run tests).
+# `make run PORT=9000 DATASETTE_PORT=9001` serves on other ports.
 VENV ?= .venv
 BIN = $(VENV)/bin
+PORT ?= 8000
+DATASETTE_PORT ?= 8001
 
 $(BIN)/hospnet: pyproject.toml
 	python3 -m venv $(VENV)
@@ -11,7 +14,7 @@ $(BIN)/hospnet: pyproject.toml
 install: $(BIN)/hospnet
 
 run: install
-	$(BIN)/hospnet serve
+	$(BIN)/hospnet serve --port $(PORT) --datasette-port $(DATASETTE_PORT)
 
 test: install
 	$(BIN)/ruff check .
@@ -25,10 +28,12 @@ bench-short: install
 	$(BIN)/python benchmarks/bench_match_list.py
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py --short
+	$(BIN)/python benchmarks/bench_load.py --short
 	$(BIN)/python benchmarks/bench_scale.py --short
 	$(BIN)/python benchmarks/bench_import.py --short
 
-# Full benchmarks (about 6 minutes on 2 cores): 10 s of HTTP load, synthetic registries up to 100×.
+# Full benchmarks (about 15 minutes on 2 cores): 10 s of HTTP load per step, hospnet and Datasette
+# side by side from 1 to 128 clients, synthetic registries up to 100× (built twice: scale and memory).
 bench: install
 	$(BIN)/python benchmarks/bench_geodata.py
 	$(BIN)/python benchmarks/bench_er.py
@@ -36,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_match_list.py
 	$(BIN)/python benchmarks/bench_colloquial.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_load.py --x100
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_import.py
 

@@ -1,8 +1,9 @@
-"""The hospnet JSON API (Flask), versioned under /api/v1; run it under waitress (api/serve.py).
+"""The hospnet JSON API (Flask), versioned under /api/v1; served by gunicorn worker processes (api/serve.py).
 
-create_app wires the pieces: the live registry (api/registry.py), the endpoint families
-(api/routes/*.py, one blueprint each), and JSON errors. The registry is opened read-only, one
-connection per request; every SQL statement uses bound parameters (api/queries.py); every error is
+create_app wires the pieces: the live registry (api/registry.py: follows rebuilds, one build per
+answer, read-only connections kept open per build), the endpoint families (api/routes/*.py, one
+blueprint each), and JSON errors. Every response says which build answered it (X-Hospnet-Build);
+every SQL statement uses bound parameters (api/queries.py); every error is
     {"error": {"code": ..., "message": ..., "candidates": [...]}}
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from api.context import API, close_db
+from api.context import API, end_request, live
 from api.errors import ApiError
 from api.registry import LiveRegistry, connect_ro
 from api.routes import BLUEPRINTS
@@ -49,6 +50,15 @@ def _register_errors(app: Flask) -> None:
                                   "candidates": []}}), 500
 
 
+def _take_build() -> None:
+    live()  # this request's build, taken before anything else
+
+
+def _say_which_build(resp):
+    resp.headers["X-Hospnet-Build"] = live().build_id
+    return resp
+
+
 def create_app(db_path: str) -> Flask:
     """The Flask app over the registry file at db_path (which must exist)."""
     path = Path(db_path)
@@ -60,8 +70,9 @@ def create_app(db_path: str) -> Flask:
     app.config["DB_PATH"] = str(path.resolve())
     registry = LiveRegistry(app.config["DB_PATH"])
     app.extensions["hospnet.registry"] = registry
-    app.before_request(registry.refresh)
-    app.teardown_appcontext(close_db)
+    app.before_request(_take_build)
+    app.after_request(_say_which_build)
+    app.teardown_appcontext(end_request)
     _register_errors(app)
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)

@@ -14,9 +14,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
 from api.errors import bad_request
+from api.search_index import name_entries, name_pinyin
 from directory.eligibility import (
     EligibilityContext,
     GradeRequirement,
@@ -51,12 +50,6 @@ class NameEntry:
     is_name: bool
 
 
-def _pinyin(text: str) -> tuple[str, str]:
-    full = "".join(lazy_pinyin(text)).lower()
-    initials = "".join(s[:1] for s in lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
-    return _ASCII.sub("", full), _ASCII.sub("", initials)
-
-
 class Catalog:
     def __init__(self, conn: sqlite3.Connection) -> None:
         conn.row_factory = sqlite3.Row
@@ -70,20 +63,17 @@ class Catalog:
 
     # ---- names -------------------------------------------------------------------------------
     def _load_names(self, conn: sqlite3.Connection) -> None:
-        self.names: list[NameEntry] = []
-        self.listing_count: dict[str, int] = {}
-        seen: set[tuple[str, str]] = set()
-        rows = [(r[0], r[1], True, r[2]) for r in conn.execute("select id, name, listing_count from hospitals")]
-        rows += [(r[0], r[1], False, None) for r in conn.execute("select hospital_id, alias from aliases")]
-        for hid, text, is_name, count in rows:
-            if is_name:
-                self.listing_count[hid] = count or 0
-            clean = _SPACE.sub("", text or "")
-            if not clean or (hid, clean) in seen:
-                continue
-            seen.add((hid, clean))
-            full, initials = _pinyin(clean)
-            self.names.append(NameEntry(hid, clean, full, initials, is_name))
+        """Names and aliases with their pinyin: read from `search_names`, written by the build
+        (api/search_index.py), or computed here for a registry that lacks it (slow at scale)."""
+        self.listing_count = {r[0]: r[1] or 0 for r in conn.execute("select id, listing_count from hospitals")}
+        stored = conn.execute("select 1 from sqlite_master where name = 'search_names'").fetchone()
+        if stored:
+            rows = conn.execute("select hospital_id, text, pinyin, initials, is_name from search_names order by rowid")
+            self.names = [NameEntry(hid, text, full, initials, bool(is_name))
+                          for hid, text, full, initials, is_name in rows]
+        else:
+            self.names = [NameEntry(hid, text, *name_pinyin(text), is_name)
+                          for hid, text, is_name in name_entries(conn)]
 
     def service_index(self, key: Service | Hashable, build: Callable[[], Any]) -> Any:
         """A per-service precomputed structure, built on first use (once, even under concurrent requests)."""

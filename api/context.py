@@ -1,5 +1,6 @@
-"""Per-request access for the endpoint modules: the live registry, its catalog, a read-only connection,
-and the parameter helpers every endpoint family shares (service, grade, hospital by id or name)."""
+"""Per-request access for the endpoint modules: the build this request answers from (its catalog and
+one of its read-only connections: never two builds in one answer), and the parameter helpers every
+endpoint family shares (service, grade, hospital by id or name)."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,33 +11,42 @@ from flask import current_app, g
 from api import params, queries
 from api.catalog import Catalog, Service, parse_min_grade
 from api.errors import bad_request, not_found
-from api.registry import LiveRegistry, connect_ro
+from api.registry import LiveRegistry, LoadedBuild
 from directory.eligibility import GradeRequirement, RequestedGrade, ServiceIndex
 
 API = "/api/v1"
 
 
-def live() -> LiveRegistry:
+def registry() -> LiveRegistry:
     return current_app.extensions["hospnet.registry"]
 
 
+def live() -> LoadedBuild:
+    """The build this request answers from (taken once per request, even across a reload)."""
+    if "build" not in g:
+        g.build = registry().enter()
+    return g.build
+
+
 def catalog() -> Catalog:
-    """The catalog of the registry loaded now (one request sees one catalog, even across a reload)."""
-    if "catalog" not in g:
-        g.catalog = live().catalog
-    return g.catalog
+    return live().catalog
 
 
 def db() -> sqlite3.Connection:
+    """A read-only connection on the same file as catalog()."""
     if "conn" not in g:
-        g.conn = connect_ro(current_app.config["DB_PATH"])
+        g.conn = live().borrow()
     return g.conn
 
 
-def close_db(_exc: BaseException | None = None) -> None:
+def end_request(_exc: BaseException | None = None) -> None:
+    build = g.pop("build", None)
+    if build is None:
+        return
     conn = g.pop("conn", None)
     if conn is not None:
-        conn.close()
+        build.give_back(conn)
+    build.leave()
 
 
 def resolve_service() -> Service:

@@ -20,12 +20,17 @@ import sys
 import time
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 MAX_LEN = 12
 _SPACE = re.compile(r"\s+")
 _ASCII = re.compile(r"[^0-9a-z]")
 _PIECES = re.compile(r"[0-9A-Za-z]+|[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
+def _pypinyin():
+    """pypinyin, imported when first needed: servers read stored pinyin and never load it (0.4 s)."""
+    import pypinyin
+
+    return pypinyin
 
 
 def _substrings(text: str, max_len: int = MAX_LEN) -> set[str]:
@@ -42,7 +47,7 @@ def _substrings(text: str, max_len: int = MAX_LEN) -> set[str]:
 def _pinyin_terms(text: str) -> set[str]:
     out: set[str] = set()
     for piece in re.findall(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+", text):
-        sylls = [_ASCII.sub("", s.lower()) for s in lazy_pinyin(piece)]
+        sylls = [_ASCII.sub("", s.lower()) for s in _pypinyin().lazy_pinyin(piece)]
         sylls = [s for s in sylls if s]
         initials = "".join(s[0] for s in sylls)
         out.add("".join(sylls))
@@ -53,6 +58,28 @@ def _pinyin_terms(text: str) -> set[str]:
         for i in range(len(initials)):
             for j in range(i + 2, min(len(initials), i + MAX_LEN) + 1):
                 out.add(initials[i:j])
+    return out
+
+
+def name_pinyin(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, letters and digits only: 北京协和医院 → ('beijingxieheyiyuan', 'bjxhyy')."""
+    pypinyin = _pypinyin()
+    full = "".join(pypinyin.lazy_pinyin(text)).lower()
+    initials = "".join(s[:1] for s in pypinyin.lazy_pinyin(text, style=pypinyin.Style.FIRST_LETTER)).lower()
+    return _ASCII.sub("", full), _ASCII.sub("", initials)
+
+
+def name_entries(conn: sqlite3.Connection) -> list[tuple[str, str, bool]]:
+    """(hospital id, name or alias without spaces, is the canonical name) for every distinct name."""
+    rows = [(r[0], r[1], True) for r in conn.execute("select id, name from hospitals")]
+    rows += [(r[0], r[1], False) for r in conn.execute("select hospital_id, alias from aliases")]
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for hid, text, is_name in rows:
+        clean = _SPACE.sub("", text or "")
+        if clean and (hid, clean) not in seen:
+            seen.add((hid, clean))
+            out.append((hid, clean, is_name))
     return out
 
 
@@ -102,6 +129,14 @@ def add_search_index(db_path: str | Path) -> dict[str, float | int]:
                          "content_rowid='rowid', tokenize='unicode61')")
             conn.execute("insert into hospital_search_fts(hospital_search_fts) values ('rebuild')")
             conn.execute("insert into hospital_search_fts(hospital_search_fts) values ('optimize')")
+            # Every name's pinyin, so that servers load their name index without running pypinyin
+            # (the slow part: ~20 s per server process at national scale).
+            conn.execute("drop table if exists search_names")
+            conn.execute("create table search_names (hospital_id text, text text, pinyin text, initials text, "
+                         "is_name integer)")
+            conn.executemany("insert into search_names values (?,?,?,?,?)",
+                             ((hid, text, *name_pinyin(text), int(is_name))
+                              for hid, text, is_name in name_entries(conn)))
         tokens = sum(len(r[-1].split()) for r in rows)
         return {"hospitals": len(rows), "tokens": tokens, "seconds": round(time.perf_counter() - started, 3)}
     finally:

@@ -1,13 +1,14 @@
 """`nearest` latency in process and over HTTP under concurrent load, with requests/s.
 
 In process: the Flask app called through its test client (no sockets). Over HTTP: the production
-server (waitress, as `hospnet serve` runs it) in its own process, loaded from this process by N
-client threads with keep-alive connections, for a fixed time.
+server (`hospnet serve --no-datasette`: gunicorn worker processes) loaded by N keep-alive clients
+from separate processes (benchmarks/loadgen.py), for a fixed time, and by wrk when it is installed.
+benchmarks/bench_load.py compares with Datasette from 1 to 128 clients.
 
 Targets on the 2-core machine: p50 ≤ 2 ms in process; p99 ≤ 25 ms over HTTP with 8 clients;
 ≥ 500 requests/s.
 
-    .venv/bin/python benchmarks/bench_api.py [--db registry.db] [--clients 8] [--seconds 10] [--short]
+    .venv/bin/python benchmarks/bench_api.py [--db registry.db] [--clients 8] [--seconds 10] [--workers N] [--short]
 """
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.loadgen import run_load  # noqa: E402
 
 QUERIES = [
     "/api/v1/nearest?service=重疾绿通&city=温州&insurer=众安",
@@ -71,11 +74,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, threads: int) -> subprocess.Popen:
-    code = ("import logging, sys; from waitress import serve; from api.app import create_app; "
-            "logging.getLogger('waitress.queue').setLevel(logging.ERROR); "
-            f"serve(create_app(sys.argv[1]), host='127.0.0.1', port={port}, threads={threads}, _quiet=True)")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(db)], cwd=ROOT)
+def start_server(db: Path, port: int, workers: int | None) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "api.serve", "--db", str(db), "--port", str(port), "--no-datasette"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -87,46 +90,6 @@ def start_server(db: Path, port: int, threads: int) -> subprocess.Popen:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
-
-
-def load(port: int, clients: int, seconds: float) -> tuple[list[float], int, int, float]:
-    """Run `clients` keep-alive client threads for `seconds`; return latencies (ms), ok, failed, elapsed."""
-    paths = [_quote(q) for q in QUERIES]
-    latencies: list[float] = []
-    counts = {"ok": 0, "failed": 0}
-    lock = threading.Lock()
-    stop = time.perf_counter() + seconds
-
-    def worker(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        mine, ok, failed, i = [], 0, 0, k
-        while time.perf_counter() < stop:
-            path = paths[i % len(paths)]
-            i += 1
-            t = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
-                ok += resp.status == 200
-                failed += resp.status != 200
-            except OSError:
-                failed += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            mine.append((time.perf_counter() - t) * 1000)
-        with lock:
-            latencies.extend(mine)
-            counts["ok"] += ok
-            counts["failed"] += failed
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, counts["ok"], counts["failed"], time.perf_counter() - started
 
 
 def wrk_load(port: int, clients: int, seconds: float) -> str | None:
@@ -152,7 +115,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--threads", type=int, default=2, help="waitress threads (hospnet serve's default)")
+    ap.add_argument("--workers", type=int, help="API worker processes (default: hospnet serve's, cores + 1)")
     ap.add_argument("--short", action="store_true", help="CI mode: fewer rounds, 2 s of load")
     args = ap.parse_args()
     db = args.db
@@ -169,17 +132,18 @@ def main() -> None:
     print(f"nearest in process: n={len(times)} p50 {statistics.median(times):.2f} ms  "
           f"p99 {percentile(times, 99):.2f} ms  (target p50 <= 2 ms)")
     port = free_port()
-    server = start_server(db, port, args.threads)
+    server = start_server(db, port, args.workers)
+    paths = [_quote(q) for q in QUERIES]
     try:
-        load(port, args.clients, 1.0)  # warm-up
-        lat, ok, failed, elapsed = load(port, args.clients, seconds)
+        run_load("127.0.0.1", port, paths, args.clients, 1.0)  # warm-up: every worker's indexes
+        r = run_load("127.0.0.1", port, paths, args.clients, seconds)
         wrk = wrk_load(port, args.clients, seconds)
     finally:
         server.terminate()
-        server.wait(timeout=10)
-    print(f"nearest over HTTP: {args.clients} clients, {seconds:.0f} s, waitress threads={args.threads}: "
-          f"{ok} ok, {failed} failed, {ok / elapsed:.0f} requests/s, p50 {statistics.median(lat):.2f} ms, "
-          f"p99 {percentile(lat, 99):.2f} ms  (targets: p99 <= 25 ms, >= 500 req/s)")
+        server.wait(timeout=30)
+    print(f"nearest over HTTP: {args.clients} clients, {seconds:.0f} s, hospnet serve "
+          f"({args.workers or 'default'} workers): {r.ok} ok, {r.errors} failed, {r.requests_per_s:.0f} requests/s, "
+          f"p50 {r.p50_ms:.2f} ms, p99 {r.p99_ms:.2f} ms  (targets: p99 <= 25 ms, >= 500 req/s)")
     if wrk:
         print(f"nearest over HTTP, wrk -t2 -c{args.clients}: {wrk}")
     else:

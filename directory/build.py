@@ -1,7 +1,8 @@
 """Build the registry: parse every source table, resolve places and hospitals, write one SQLite file.
 
-The file is written under a temporary name next to the target and renamed into place only when
-complete, so a failed build never damages the registry being served.
+The file is written under a temporary name next to the target, marked complete by its last write and
+renamed into place only then, so a failed or killed build never damages the registry being served and
+never leaves a file that a server accepts (directory/registry_file.py).
 """
 from __future__ import annotations
 
@@ -18,13 +19,17 @@ import sqlite_utils
 from directory.hospitals import place_stats, region_rows, resolve_hospitals
 from directory.manifest import Manifest, ManifestError, load_manifest, sources_dir
 from directory.parse_tables import parse_table
+
+# BUILD_COMPLETE_ID is written into the SQLite header as the very last step of a build: a file without
+# it is not a complete registry (a build killed while writing or indexing leaves a file without it);
+# is_complete(path) checks it. Both live in directory/registry_file.py (servers import it without
+# the build's dependencies).
+from directory.registry_file import BUILD_COMPLETE_ID as BUILD_COMPLETE_ID
+from directory.registry_file import clean_stale_files, temp_path, write_build_id
+from directory.registry_file import is_complete as is_complete
 from directory.schema import TABLES, create_schema
 from directory.service_versions import apply_versions, relabel_superseded, version_report
 from directory.sources import read_source
-
-# Written into the SQLite header as the very last step of a build: a file without it is not a
-# complete registry (a build killed while writing or indexing leaves a file without it).
-BUILD_COMPLETE_ID = 0x484E4554  # 'HNET'
 
 Progress = Callable[[str], None]
 
@@ -204,18 +209,6 @@ def _report_rows(parsed: ParsedSources, seconds: dict[str, float]) -> list[dict]
     return rows
 
 
-def is_complete(path: Path) -> bool:
-    """True only for a registry whose build finished (see BUILD_COMPLETE_ID); never raises."""
-    try:
-        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-        try:
-            return conn.execute("PRAGMA application_id").fetchone()[0] == BUILD_COMPLETE_ID
-        finally:
-            conn.close()
-    except (sqlite3.Error, OSError):
-        return False
-
-
 def _import_report_rows(manifest: Manifest, parsed: ParsedSources) -> list[dict]:
     """Section 'imports' of the build report: how each imported file was read and what it gave."""
     per_table = {t["id"]: t for t in parsed.tables}
@@ -292,7 +285,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    for stale in clean_stale_files(out):
+        progress(f"Removed {stale.name}, left by a build or server that is no longer running")
+    tmp = temp_path(out)
     try:
         progress(f"Writing {out}")
         t0 = time.perf_counter()
@@ -316,6 +311,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         with sqlite3.connect(tmp) as conn:
             conn.executemany("INSERT INTO build_report (section, item, value) VALUES (:section, :item, :value)",
                              _report_rows(parsed, seconds))
+        write_build_id(conn)
         # The last write: only now is the file a complete registry (is_complete()).
         conn.execute(f"PRAGMA application_id = {BUILD_COMPLETE_ID}")
         conn.commit()

@@ -1,4 +1,4 @@
-"""The JSON API over real HTTP: `python -m api.serve --no-datasette` (waitress) in a subprocess, on a
+"""The JSON API over real HTTP: `python -m api.serve --no-datasette` (gunicorn workers) in a subprocess, on a
 copy of the session registry, queried with requests. One server for the whole module."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Names and parameters as callers type them, over real HTTP (waitress in a subprocess, tests/servers.py):
+"""Names and parameters as callers type them, over real HTTP (gunicorn workers in a subprocess, tests/servers.py):
 /api/v1/resolve's three answers, /eligibility's ambiguous_hospital, /hospitals?q= with short names, and
 traditional / full-width folding of every text parameter (issue 9)."""
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from api import queries
 from api.context import API, db, live
@@ -38,13 +38,15 @@ def index():
 def healthz():
     conn = db()
     timing = queries.build_timing(conn)
-    path = current_app.config["DB_PATH"]
-    built = datetime.fromtimestamp(os.path.getmtime(path), UTC)
-    registry = live()
-    return jsonify({"status": "ok", "db": os.path.basename(path), "built_at": built.isoformat(timespec="seconds"),
+    build = live()
+    built = datetime.fromtimestamp(build.signature[1] / 1e9, UTC)
+    return jsonify({"status": "ok", "db": os.path.basename(build.path), "build_id": build.build_id,
+                    "built_at": built.isoformat(timespec="seconds"),
                     "build_seconds": float(timing["total"]) if "total" in timing else None,
-                    "counts": queries.table_counts(conn), "catalog_load_seconds": registry.load_seconds,
-                    "registry_loaded": registry.loaded_at, "name_resolver": "directory.lookup"})
+                    "counts": queries.table_counts(conn), "catalog_load_seconds": build.load_seconds,
+                    "registry_loaded": datetime.fromtimestamp(build.loaded_at, UTC).isoformat(timespec="milliseconds"),
+                    "registry_loaded_epoch": build.loaded_at, "worker_pid": os.getpid(),
+                    "name_resolver": "directory.lookup"})
 
 
 @bp.get(f"{API}/openapi.json")
