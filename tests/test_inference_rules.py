@@ -100,3 +100,24 @@ def test_bad_rule_rows_name_the_file_and_line(tmp_path, row, message):
     path.write_text(HEADER + row, encoding="utf-8")
     with pytest.raises(FactsError, match=rf"city_proper_rules.tsv:2: .*{message}"):
         city_proper_rules(path)
+
+
+def test_a_campus_takes_the_range_of_its_institutions_stated_grade(db):
+    row = db.execute("SELECT grade, grade_class, grade_source FROM hospitals "
+                     "WHERE name = '中国医学科学院北京协和医院东单院区'").fetchone()
+    assert (row["grade"], row["grade_class"]) == ("二级及以上", "inferred")  # its institution is 三级甲等 (stated)
+    assert row["grade_source"].startswith("rule campus_rules.tsv:2 campus-of-graded-institution")
+    rule = db.execute("SELECT * FROM inference_rules WHERE rule LIKE 'campus_rules.tsv:%'").fetchone()
+    # Measured on the bundled build: 10 of 10 campuses of the 2020 list whose institution is graded 二级 or above
+    # are graded 二级 or above themselves (four are 鹤矿医院's 分院).
+    assert rule["used"] == 1 and rule["applicable"] >= 10 and rule["agree"] >= 0.95 * rule["applicable"]
+
+
+def test_an_unknown_campus_rule_is_refused(tmp_path):
+    from directory.facts.knowledge import campus_rules
+
+    path = tmp_path / "campus_rules.tsv"
+    path.write_text("rule\tfact\tcondition\tconclusion\tevidence\n"
+                    "campus-of-graded-institution\tgrade\tx\t三级甲等\twhy\n", encoding="utf-8")
+    with pytest.raises(FactsError, match=r"campus_rules.tsv:2: unknown campus rule"):
+        campus_rules(path)

@@ -298,6 +298,10 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         hid, city = h["id"], h.get("city_adcode")
         if not _mainland(h) or not city:
             continue
+        for lk in links_of[hid]:
+            f = proper_mod.from_reference_county(hid, lk.placed.row.county, city, lk.placed.row.ref)
+            if f:
+                cands.add(f)
         d = district_choice(hid, city)
         if d:
             cands.add(proper_mod.from_district(hid, d))
@@ -339,20 +343,30 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                     cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
 
     # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows).
-    examples = [(r["name"], r["grade"], f"reference {r['source_file']}:{r['line']}")
+    examples = [(r["name"], r["grade"], f"reference {r['source_file']}:{r['line']}", r["city_adcode"])
                 for r in result.reference_hospitals if r["grade"]]
     for h in hospitals:
         stated = choose(cands.of(h["id"], "grade"))[1]
         if stated and not stated.source.startswith("reference "):  # reference rows are counted above
-            examples.append((h["name"], stated.value, stated.source))
+            examples.append((h["name"], stated.value, stated.source, h.get("city_adcode")))
     checks = grade.validate_rules(examples)
     for check in checks.values():
         result.report[f"grade rule {check.rule.rule_id}"] = check.describe()
         result.rules.append(check.validation.row())
+    campus_check = grade.validate_campus_rule(*campus_grade_examples(result.reference_hospitals, hospitals, cands,
+                                                                      alias_names))
+    if campus_check:
+        result.report[f"grade rule {campus_check.rule_id}"] = campus_check.describe()
+        result.rules.append(campus_check.row())
     for h in hospitals:
         kinds = {f.value for f in cands.of(h["id"], "facility_type")}
         if _mainland(h) and not kinds & NOT_HOSPITALS:
-            cands.extend(grade.rule_candidates(h["id"], h["name"], checks))
+            cands.extend(grade.rule_candidates(h["id"], h["name"], h.get("city_adcode"), checks))
+            parent = h.get("parent_id")
+            parent_grade = choose(cands.of(parent, "grade"))[1] if parent else None
+            if parent_grade:
+                cands.extend(grade.campus_candidate(h["id"], h["name"], by_id[parent]["name"], parent_grade,
+                                                    campus_check))
 
     # 4b. A campus without ownership evidence of its own belongs to its institution's owner.
     def own_choice(hid: str) -> Fact | None:
@@ -429,6 +443,43 @@ def proper_examples(hospitals: list[dict], placed: list[PlacedRow], links: list[
         out.append(proper_rules.ProperExample(p.row.name, p.city_adcode, district, p.row.ref,
                                               normalize_cached(p.row.name).campus is not None))
     return out
+
+
+def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: Candidates,
+                          alias_names: dict[str, dict[str, str]]):
+    """Examples for the campus grade rule: campuses with a stated grade of their own (2020 rows whose name
+    carries a campus; registry campuses), and the institutions with a stated grade they may belong to
+    (2020 rows without a campus; registry main sites by every name), keyed by grade.institution_key in
+    their city. A key two different institutions share is dropped (no guessing which is meant)."""
+    from directory.names import normalize_cached
+
+    campuses: list[tuple[str, str, str, str]] = []
+    found: dict[tuple[str, tuple[str, bool]], set[tuple[str, str, str, str]]] = defaultdict(set)
+    for r in reference:
+        if not r["grade"] or not r["city_adcode"]:
+            continue
+        ref = f"reference {r['source_file']}:{r['line']}"
+        if normalize_cached(r["name"]).campus is not None:
+            campuses.append((r["name"], r["grade"], ref, r["city_adcode"]))
+            continue
+        key = grade.institution_key(r["name"], r["city_adcode"])
+        if key:
+            found[(r["city_adcode"], key)].add((r["hospital_id"] or ref, r["name"], r["grade"], ref))
+    for h in hospitals:
+        city = h.get("city_adcode")
+        stated = choose(cands.of(h["id"], "grade"))[1]
+        if not _mainland(h) or not city or stated is None or stated.klass != "stated":
+            continue
+        if _is_campus(h):
+            if not stated.source.startswith("reference "):  # reference rows are counted above
+                campuses.append((h["name"], stated.value, stated.source, city))
+            continue
+        for name in {h["name"], *alias_names.get(h["id"], {})}:
+            key = grade.institution_key(name, city)
+            if key:
+                found[(city, key)].add((h["id"], h["name"], stated.value, stated.source))
+    institutions = {k: min(v)[1:] for k, v in found.items() if len({x[0] for x in v}) == 1}
+    return campuses, institutions
 
 
 def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],

@@ -120,22 +120,33 @@ class GradeRule:
     pattern: re.Pattern[str]
     grade: str
     evidence: str
+    # '{city}' / '{province}' opening the pattern: the name opens with the hospital's own prefecture-level
+    # city / its own province, and the rest of the pattern is matched after those leading places.
+    leading: str = ""
 
 
 @cache
-def grade_rules() -> tuple[GradeRule, ...]:
+def grade_rules(path: Path = KNOWLEDGE_DIR / "grade_rules.tsv") -> tuple[GradeRule, ...]:
     """grade_rules.tsv: inferred grades by name grammar (validated at build time, see facts/grade.py)."""
-    path = KNOWLEDGE_DIR / "grade_rules.tsv"
     out = []
-    for line, r in _rows("grade_rules.tsv", ("rule", "pattern", "grade", "evidence"),
-                         ("rule", "pattern", "grade", "evidence")):
+    columns = ("rule", "pattern", "grade", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    for line, r in rows:
+        raw = r["pattern"]
+        leading = next((t for t in ("city", "province") if raw.startswith("{" + t + "}")), "")
+        rest = raw.removeprefix("{" + leading + "}") if leading else raw
+        if "{city}" in rest or "{province}" in rest:
+            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, got {raw!r}")
         try:
-            pattern = re.compile(r["pattern"])
+            pattern = re.compile(rest)
         except re.error as exc:
             raise FactsError(f"{path}:{line}: bad pattern: {exc}") from exc
         if r["grade"] not in ("二级及以上", "三级及以上"):
             raise FactsError(f"{path}:{line}: an inferred grade is a range (二级及以上, 三级及以上), got {r['grade']!r}")
-        out.append(GradeRule(f"grade_rules.tsv:{line} {r['rule']}", pattern, r["grade"], r["evidence"]))
+        out.append(GradeRule(f"{path.name}:{line} {r['rule']}", pattern, r["grade"], r["evidence"], leading))
     return tuple(out)
 
 
@@ -223,3 +234,36 @@ def city_proper_rules(path: Path = KNOWLEDGE_DIR / "city_proper_rules.tsv") -> t
             raise FactsError(f"{path}:{line}: empty pattern")
         out.append(ProperRule(f"{name}:{line} {r['rule']}", r["sites"], leading, pattern, r["city_proper"], r["evidence"]))  # type: ignore[arg-type]
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class CampusRule:
+    """One row of campus_rules.tsv: a fact a campus takes from its institution."""
+
+    rule_id: str  # 'campus_rules.tsv:2 campus-of-graded-institution'
+    fact: str
+    condition: str
+    conclusion: str
+    evidence: str
+
+
+CAMPUS_RULES = {"campus-of-graded-institution": ("grade", "二级及以上")}  # the rules the code implements
+
+
+@cache
+def campus_rules(path: Path = KNOWLEDGE_DIR / "campus_rules.tsv") -> dict[str, CampusRule]:
+    """campus_rules.tsv by rule name; a row the code does not implement, or with another fact or conclusion
+    than the code draws, is refused (the file documents the rule and switches it on; the code applies it)."""
+    columns = ("rule", "fact", "condition", "conclusion", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    out = {}
+    for line, r in rows:
+        if CAMPUS_RULES.get(r["rule"]) != (r["fact"], r["conclusion"]):
+            raise FactsError(f"{path}:{line}: unknown campus rule {r['rule']!r} with fact {r['fact']!r} and "
+                             f"conclusion {r['conclusion']!r} (known: {CAMPUS_RULES})")
+        out[r["rule"]] = CampusRule(f"{path.name}:{line} {r['rule']}", r["fact"], r["condition"], r["conclusion"],
+                                    r["evidence"])
+    return out

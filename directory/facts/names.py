@@ -74,3 +74,22 @@ def leading_places(name: str, max_places: int = 3) -> tuple[str, tuple[tuple[str
         if scope is None:
             break  # an ambiguous first place: stop rather than guess its scope
     return rest, tuple(found)
+
+
+def own_places(name: str, city: str) -> tuple[str, frozenset[str]] | None:
+    """Which of its own places a hospital's name opens with: (the name without brackets and leading places,
+    a subset of {'city', 'province'}), or None when it opens with another place (a place conflict, or a
+    county-level unit). '杭州市第一人民医院' in 杭州 → ('第一人民医院', {'city'}); '浙江省台州医院' in 台州 →
+    ('医院', {'province', 'city'}); '北京协和医院' in 北京 → ('协和医院', {'city'})."""
+    plain = without_brackets(name)
+    rest, found = leading_places(plain)
+    opens: set[str] = set()
+    province = province_of(city)
+    for i, (_, codes) in enumerate(found):
+        if city in codes:
+            opens.add("city")
+        elif province in codes and i == 0:
+            opens.add("province")
+        else:
+            return None
+    return rest, frozenset(opens)

@@ -28,11 +28,10 @@ from dataclasses import dataclass
 from directory.facts.city_proper import is_urban_district
 from directory.facts.district import _county_in_city, campus_texts
 from directory.facts.knowledge import ProperRule, city_proper_rules
-from directory.facts.names import leading_places, without_brackets
+from directory.facts.names import own_places, without_brackets
 from directory.facts.point import districts_of
 from directory.facts.records import Fact
 from directory.facts.validation import RuleValidation, validation
-from geodata.divisions import province_of
 from geodata.name_places import place_from_name
 from geodata.names import district_stem
 from geodata.place_index import place_index
@@ -91,24 +90,18 @@ def read_name(name: str, city: str) -> tuple[str, frozenset[str]] | None:
         inside, outside = _county_in_city(text, city)
         if inside or outside:
             return None
+    seen = own_places(name, city)
+    if seen is None:
+        return None  # opens with another place: a conflict, or a county the suffix rule did not see
+    rest, opens = seen
     plain = without_brackets(name)
-    rest, found = leading_places(plain)
-    opens: set[str] = set()
-    province = province_of(city)
-    for i, (_, codes) in enumerate(found):
-        if city in codes:
-            opens.add("city")
-        elif province in codes and i == 0:
-            opens.add("province")
-        else:
-            return None  # another place: a conflict, or a county the suffix rule did not see
     if any(stem in " ".join([rest, *_BRACKETS.findall(name)]) for stem in _county_stems(city)):
         return None
     if _UNIVERSITY.match(rest):
         # 浙江大学…, 温州医科大学…: the place names a university (in the hospital's own city or province),
         # not the hospital's owner; the university rule reads the whole name.
         return plain, frozenset()
-    return rest, frozenset(opens)
+    return rest, opens
 
 
 def matches(rule: ProperRule, name: str, city: str, campus: bool) -> bool:
