@@ -111,6 +111,18 @@ def rule_matches(rule: GradeRule, name: str, city: str | None) -> bool:
     return seen is not None and rule.leading in seen[1] and rule.pattern.search(seen[0]) is not None
 
 
+def consistent(known: str, stated: str) -> bool:
+    """A reviewer's grade agrees with a stated one: a range contains it; else the same level, and the same
+    甲/乙/丙 where both say one (三级 agrees with 三级甲等; 三级甲等 does not with 三级乙等)."""
+    if known in AT_LEAST:
+        return agrees(known, stated)
+    if NOT_GRADED in (known, stated):
+        return known == stated
+    if _level(known) != _level(stated):
+        return False
+    return len(known) <= 2 or len(stated) <= 2 or known[2:] == stated[2:]
+
+
 def validate_rules(examples: list[tuple[str, str, str, str | None]]) -> dict[str, RuleCheck]:
     """Check every rule against (name, stated grade, source, city) examples: registry hospitals with a
     stated grade and every graded row of the reference lists."""

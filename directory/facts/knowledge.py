@@ -32,7 +32,7 @@ def place_weights() -> dict[str, tuple[str, int, str]]:
 
 
 DistrictEvidence = Literal["import_address", "list_cell", "reference_address", "reference_county",
-                           "knowledge_address", "name", "campus", "point"]
+                           "knowledge_address", "name", "campus", "name_stem", "point"]
 
 
 def district_weight(kind: DistrictEvidence) -> tuple[FactClass, int]:
@@ -202,6 +202,7 @@ class ProperRule:
     pattern: re.Pattern[str] | None  # on the name without brackets (after the leading place, for {city}/{province})
     value: str  # '1' (in a 市辖区)
     evidence: str
+    any_main: bool = False  # '{main}': the name is one that any main-site rule of the file reads
 
 
 @cache
@@ -219,14 +220,19 @@ def city_proper_rules(path: Path = KNOWLEDGE_DIR / "city_proper_rules.tsv") -> t
         if r["sites"] not in ("main", "campus"):
             raise FactsError(f"{path}:{line}: sites must be main or campus, got {r['sites']!r}")
         raw = r["pattern"]
+        if raw == "{main}":
+            out.append(ProperRule(f"{name}:{line} {r['rule']}", r["sites"], "", None, r["city_proper"],  # type: ignore[arg-type]
+                                  r["evidence"], any_main=True))
+            continue
         leading = next((t for t in ("city", "province") if raw.startswith("{" + t + "}")), "")
         rest = raw.removeprefix("{" + leading + "}") if leading else raw
         try:
             pattern = re.compile(rest) if rest else None
         except re.error as exc:
             raise FactsError(f"{path}:{line}: bad pattern {raw!r}: {exc}") from exc
-        if "{city}" in rest or "{province}" in rest:
-            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, got {raw!r}")
+        if "{city}" in rest or "{province}" in rest or "{main}" in rest:
+            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, and {{main}} stands "
+                             f"alone, got {raw!r}")
         if r["city_proper"] != "1":
             raise FactsError(f"{path}:{line}: city_proper must be 1 (a name can only place a hospital in a 市辖区; "
                              f"a county in the name is read as its district), got {r['city_proper']!r}")
@@ -267,3 +273,28 @@ def campus_rules(path: Path = KNOWLEDGE_DIR / "campus_rules.tsv") -> dict[str, C
         out[r["rule"]] = CampusRule(f"{path.name}:{line} {r['rule']}", r["fact"], r["condition"], r["conclusion"],
                                     r["evidence"])
     return out
+
+
+@dataclass(frozen=True)
+class DistrictRule:
+    """One row of district_rules.tsv: a district read from a name, used only while validated."""
+
+    rule_id: str  # 'district_rules.tsv:2 city-then-county'
+    pattern: str  # '{city}{county}': the only form the code reads
+    evidence: str
+
+
+@cache
+def district_rules(path: Path = KNOWLEDGE_DIR / "district_rules.tsv") -> tuple[DistrictRule, ...]:
+    columns = ("rule", "pattern", "district", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    out = []
+    for line, r in rows:
+        if r["pattern"] != "{city}{county}" or r["district"] != "{county}":
+            raise FactsError(f"{path}:{line}: the only district rule the code reads is pattern {{city}}{{county}} "
+                             f"→ district {{county}}, got {r['pattern']!r} → {r['district']!r}")
+        out.append(DistrictRule(f"{path.name}:{line} {r['rule']}", r["pattern"], r["evidence"]))
+    return tuple(out)

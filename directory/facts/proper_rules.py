@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from directory.facts.city_proper import is_urban_district
 from directory.facts.district import _county_in_city, campus_texts
 from directory.facts.knowledge import ProperRule, city_proper_rules
-from directory.facts.names import own_places, without_brackets
+from directory.facts.names import leading_places, own_places, without_brackets
 from directory.facts.point import districts_of
 from directory.facts.records import Fact
 from directory.facts.validation import RuleValidation, validation
@@ -90,23 +90,40 @@ def read_name(name: str, city: str) -> tuple[str, frozenset[str]] | None:
         inside, outside = _county_in_city(text, city)
         if inside or outside:
             return None
+    plain = without_brackets(name)
     seen = own_places(name, city)
     if seen is None:
-        return None  # opens with another place: a conflict, or a county the suffix rule did not see
+        # 郑州大学附属洛阳中心医院, 延安大学咸阳医院: a university named after another place runs a hospital named
+        # after this city — the place is the university's, not a conflict. Without this city's name after it
+        # (武汉科技大学附属天佑医院 placed in 咸宁) it stays a conflict.
+        rest, found = leading_places(plain)
+        if not (found and _UNIVERSITY.match(rest) and _city_stem(city) in rest):
+            return None  # opens with another place: a conflict, or a county the suffix rule did not see
+        seen = (rest, frozenset())
     rest, opens = seen
-    plain = without_brackets(name)
     if any(stem in " ".join([rest, *_BRACKETS.findall(name)]) for stem in _county_stems(city)):
         return None
     if _UNIVERSITY.match(rest):
-        # 浙江大学…, 温州医科大学…: the place names a university (in the hospital's own city or province),
-        # not the hospital's owner; the university rule reads the whole name.
+        # 浙江大学…, 温州医科大学…: the place names a university, not the hospital's owner; the university
+        # rule reads the whole name.
         return plain, frozenset()
     return rest, opens
+
+
+def _city_stem(city: str) -> str:
+    name = place_index().names.get(city, city)
+    return name.removesuffix("市") if len(name) > 2 else name
 
 
 def matches(rule: ProperRule, name: str, city: str, campus: bool) -> bool:
     if (rule.sites == "campus") != campus:
         return False
+    if rule.any_main:
+        return any(_reads(r, name, city) for r in city_proper_rules() if r.sites == "main" and not r.any_main)
+    return _reads(rule, name, city)
+
+
+def _reads(rule: ProperRule, name: str, city: str) -> bool:
     seen = read_name(name, city)
     if seen is None:
         return False

@@ -140,8 +140,10 @@ def link_rows(placed: list[PlacedRow], index, min_score: float = LINK_MIN_SCORE)
 
     A row whose name leaves out its city (武进人民医院, 罗湖区人民医院 in lists per city) is tried again with
     the city's name in front (常州市武进人民医院), at the same score, and linked only when its county column
-    — if it has one — is the county the hospital's own name states (深圳's '第二人民医院' under 福田区 is not
-    linked to 深圳大学第一附属医院, whose name states no county to confirm it)."""
+    and address — where it has them — name the county the hospital's own name states (深圳's '第二人民医院'
+    under 福田区 is not linked to 深圳大学第一附属医院, whose name states no county to confirm it; 武进人民医院
+    at '天宁区永宁北路2号' is not linked to 常州市武进人民医院)."""
+    from directory.facts.district import county_after_city, district_from_address
     from directory.lookup import resolve_name
     from geodata.name_places import place_from_name
 
@@ -163,8 +165,10 @@ def link_rows(placed: list[PlacedRow], index, min_score: float = LINK_MIN_SCORE)
         best = res["best"]
         if not best or best["score"] < min_score or best["city_adcode"] != p.city_adcode:
             continue
-        if p.county_adcode and place_from_name(best["name"]).district_adcode != p.county_adcode:
-            continue
+        named = place_from_name(best["name"]).district_adcode or county_after_city(best["name"], p.city_adcode)
+        at = district_from_address(p.row.address, p.city_adcode).district if p.row.address else None
+        if any(c and c != named for c in (p.county_adcode, at)):
+            continue  # the row's county or address must name the county the hospital's own name states
         links.append(Link(p, best["id"], best["score"], f"with its city in front: {city_name}{p.row.name}; "
                           + "; ".join(best["reasons"])))
     return links
