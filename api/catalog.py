@@ -60,6 +60,32 @@ class Catalog:
         self._service_indexes: dict[Hashable, Any] = {}
         self._index_lock = threading.Lock()
         self._load_names(conn)
+        self._load_extras(conn)
+
+    # ---- the service catalog, teams, row notes (tables an older registry may lack) ------------------
+    def _load_extras(self, conn: sqlite3.Connection) -> None:
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        self.conditions: dict[str, list[dict[str, Any]]] = {}
+        self.merged: dict[str, str] = {}
+        self.restrictions: dict[tuple[str, str], dict[str, Any]] = {}
+        self.teams: dict[str, list[dict[str, Any]]] = {}
+        if "service_conditions" in tables:
+            for r in conn.execute("select * from service_conditions order by id"):
+                self.conditions.setdefault(r["service_id"], []).append(dict(r))
+        if "service_merges" in tables:
+            self.merged = {r["service_id"]: r["merged_into"] for r in conn.execute("select * from service_merges")}
+        if "row_restrictions" in tables:
+            self.restrictions = {(r["service_id"], r["hospital_id"]): dict(r)
+                                 for r in conn.execute("select * from row_restrictions")}
+        if "teams" in tables:
+            for r in conn.execute("select * from teams order by id"):
+                self.teams.setdefault(r["hospital_id"], []).append(dict(r))
+
+    def how_to_use(self, service_id: str) -> dict[str, Any]:
+        """The service's spoken summary (computed once per registry: the catalog does not change)."""
+        from directory.service_catalog import how_to_use
+
+        return self.service_index(service_id + "#how_to_use", lambda: how_to_use(self.conditions.get(service_id, [])))
 
     # ---- names -------------------------------------------------------------------------------
     def _load_names(self, conn: sqlite3.Connection) -> None:
@@ -120,6 +146,7 @@ class Catalog:
 
     # ---- services and places (directory.eligibility.find; failures become 400s with candidates) -----
     def resolve_service(self, query: str, insurer: str | None = None) -> Service:
+        query = self.merged.get(query.strip(), query)  # a service printed twice answers as the one it is
         try:
             return find_service(self.services, query, insurer)
         except LookupFailed as exc:

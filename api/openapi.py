@@ -22,8 +22,21 @@ INSURER = _q("insurer", "Narrows `service` to one insurer (substring: 众安, �
 CITY = _q("city", "Where the caller is: a city in any form the manuals use (温州, 温州市, 凉山州, 北京 / 市辖区), a "
           "district (海淀区: the answer is for 北京市, distances from 海淀区's centre), a county or county-level city "
           "(彭州市, 昆山市: answered for that place itself), a 6-digit adcode, or an address "
-          "(北京市海淀区中关村大街1号 → 海淀区's centre).", True, schema={"type": "string", "maxLength": 100},
-          example="温州")
+          "(北京市海淀区中关村大街1号 → 海淀区's centre); abroad, a city, US state or country in Chinese or English "
+          "(洛杉矶, London, 佛罗里达州, 日本, 首尔) or its code (US-5368361).", True,
+          schema={"type": "string", "maxLength": 100}, example="温州")
+SPECIALTY = _q("specialty", "Only hospitals with a team for this disease or field (胃癌, 肺部肿瘤, 乳腺癌): matched "
+               "directly, by synonym, or by a broader or narrower field (胃癌 within 胃肠肿瘤 within 消化道肿瘤); "
+               "the evidence names the team and its lines.", example="胃癌")
+CALLER = [
+    _q("sum_insured", "The caller's main-policy sum insured (50万, 500000元): decides a service's minimum sum "
+       "insured. Without it the answer says what to ask. `min_sum_insured` is accepted as the same.",
+       schema={"type": "string", "maxLength": 20}, example="50万"),
+    _q("policy_start", "Policy effective date (YYYY-MM-DD); with diagnosed_on decides a counted waiting period.",
+       schema={"type": "string", "maxLength": 20}, example="2024-01-01"),
+    _q("diagnosed_on", "Date of diagnosis (YYYY-MM-DD).", schema={"type": "string", "maxLength": 20},
+       example="2024-06-01"),
+]
 MIN_GRADE = _q("min_grade", "Minimum hospital grade: 一级, 二级, 三级, 三级乙等, 三级甲等 (or 1, 2, 3). A hospital "
                "of unknown grade stays in the answer with verdict 'unknown'.", example="三级")
 VERDICT_ENUM = ["eligible", "likely", "not_eligible", "unknown"]
@@ -120,8 +133,10 @@ def spec() -> dict[str, Any]:
                        schema={"type": "number", "minimum": -180, "maximum": 180}),
                     _q("limit", "How many results (1–100).", schema={"type": "integer", "minimum": 1, "maximum": 100,
                                                                      "default": 10}),
-                    MIN_GRADE],
-                "Results; when none is in the city, the nearest elsewhere with in_city=false and a message.",
+                    MIN_GRADE, SPECIALTY, *CALLER],
+                "Results; when none is in the city, the nearest elsewhere with in_city=false and a message; "
+                "how_to_use (the service's conditions with their manual lines), list_notes and caller (what the "
+                "caller's facts decide, or what to ask).",
                 "NearestResponse", "nearest"),
             "/api/v1/eligibility": _get(
                 "May one hospital be used for a service: eligible / likely / not_eligible / unknown, and why", [
@@ -130,9 +145,10 @@ def spec() -> dict[str, Any]:
                        "(北京协合医院). Two equally good hospitals give the error `ambiguous_hospital` with both as "
                        "candidates; none gives `unknown_hospital`.", True, example="北医三院"),
                     _q("city", "The hospital's city (any form, or adcode): needed for short names.", example="北京"),
-                    SERVICE, INSURER, MIN_GRADE],
+                    SERVICE, INSURER, MIN_GRADE, *CALLER],
                 "The verdict with its label, a sentence to read out, the rules' facts and evidence; `matched` says "
-                "how the hospital name was understood (score, method, reasons).", "EligibilityResponse",
+                "how the hospital name was understood (score, method, reasons); how_to_use and caller as for "
+                "nearest.", "EligibilityResponse",
                 "eligibility"),
             "/api/v1/resolve": _get(
                 "The hospital meant by a name as people say or write it", [
@@ -167,6 +183,15 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": _resp("The hospital."), **ERRORS}}},
             "/api/v1/services": _get("All services with kind, rule, aliases and counts", [], "Services.", None,
                                      "services"),
+            "/api/v1/services/{service_id}": {"get": {
+                "summary": "One service's catalog entry: what it is, who may use it, waiting period, how often, "
+                           "sum insured, how to apply, lead times, exclusions, provider — each with its manual line",
+                "operationId": "service",
+                "parameters": [{"name": "service_id", "in": "path", "required": True,
+                                "description": "Service id (002-green-channel); a service merged as printed twice "
+                                               "answers under the one it was merged into.",
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _resp("The service with how_to_use and conditions by aspect."), **ERRORS}}},
             "/api/v1/cities": _get("Cities (prefecture level) matching q, with tier and hospital count", [
                 _q("q", "Part of a city name, any printed form, or an adcode."),
                 _q("limit", "Maximum results (1–500).", schema={"type": "integer", "minimum": 1, "maximum": 500,
@@ -199,6 +224,12 @@ def spec() -> dict[str, Any]:
                              "say so, the rule, `say` in Chinese, notes on incomplete source tables."},
                 "notes": {"type": "array", "items": {"type": "string"}},
                 "origin": {"type": "object", "nullable": True},
+                "how_to_use": {"type": "object", "description": "say: one Chinese sentence to read out; items: "
+                               "each condition (aspect, label, text as printed, source_file, line)."},
+                "list_notes": {"type": "array", "items": {"type": "object"},
+                               "description": "What the list itself says about its use (以实际预约页面为准 …)."},
+                "caller": {"type": "object", "description": "outcome pass / fail / unknown of the caller's facts, "
+                           "say, ask_caller (questions to ask), checks with evidence."},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestItem"}}}},
             "ResolveCandidate": {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"type": "object", "properties": {
                 "score": {"type": "number"}, "listing_count": {"type": "integer"},

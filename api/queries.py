@@ -74,7 +74,7 @@ def campuses_of(conn: sqlite3.Connection, hid: str) -> list[dict[str, Any]]:
 def listings_of(conn: sqlite3.Connection, hid: str) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(
         "select id, source_file, line, table_id, service_id, raw_name, raw_province, raw_city, raw_grade, "
-        "match_method, match_score from listings where hospital_id = ? order by source_file, line", (hid,))]
+        "match_method, match_score, row_note from listings where hospital_id = ? order by source_file, line", (hid,))]
 
 
 def listed_services_of(conn: sqlite3.Connection, hid: str) -> list[str]:

@@ -11,7 +11,10 @@ the real API app (Flask, in process) on a registry built from the bundled manual
 
 It also prints the time per query (p50, p99) — the resolve path must stay fast.
 
-    .venv/bin/python benchmarks/bench_colloquial.py [--db registry.db] [--verbose]
+    .venv/bin/python benchmarks/bench_colloquial.py [--db registry.db] [--verbose | --summary]
+
+--summary prints aggregate figures only (right, confidently wrong, missed, and right per class), never an
+individual name, so that the independently labelled list can be measured without being looked at.
 """
 from __future__ import annotations
 
@@ -86,6 +89,7 @@ def load_other(conn: sqlite3.Connection) -> list[Case]:
 
 def score(client, cases: list[Case], verbose: bool) -> dict:
     right = wrong = 0
+    by_kind: dict[str, list[int]] = {}  # class → [right, wrong, total]
     times = []
     misses = []
     for c in cases:
@@ -97,30 +101,39 @@ def score(client, cases: list[Case], verbose: bool) -> dict:
         status = body.get("status") if r.status_code == 200 else f"HTTP {r.status_code}"
         contenders = {x["id"] for x in body.get("candidates", [])[: body.get("ambiguous_count", 0)]}
         best = body.get("best") or {}
+        tally = by_kind.setdefault(c.kind, [0, 0, 0])
+        tally[2] += 1
         if c.answer == "matched" and status == "matched" and best.get("id") in c.expected:
             right += 1
+            tally[0] += 1
             continue
         if c.answer == "ambiguous" and status == "ambiguous" and c.expected <= contenders:
             right += 1
+            tally[0] += 1
             continue
         if status == "matched":
             wrong += 1
+            tally[1] += 1
         got = best.get("name") if status == "matched" else \
             "、".join(x["name"] for x in body.get("candidates", [])[:3]) if body.get("candidates") else ""
         misses.append(f"  {'WRONG' if status == 'matched' else 'miss '}  {c.name} [{c.city or '-'}] expected "
                       f"{c.answer} {c.label}; got {status} {got}")
     times.sort()
-    out = {"n": len(cases), "right": right, "wrong": wrong, "misses": misses,
+    out = {"n": len(cases), "right": right, "wrong": wrong, "misses": misses, "by_kind": by_kind,
            "p50_ms": 1000 * statistics.median(times) if times else 0.0,
            "p99_ms": 1000 * times[min(len(times) - 1, int(len(times) * 0.99))] if times else 0.0}
     return out
 
 
-def report(title: str, res: dict, verbose: bool) -> None:
+def report(title: str, res: dict, verbose: bool, summary: bool = False) -> None:
     n = max(res["n"], 1)
     print(f"{title}: {res['n']} names; right {res['right']} ({res['right'] / n:.1%}); "
           f"confidently wrong {res['wrong']}; missed {res['n'] - res['right'] - res['wrong']}")
     print(f"  time per /api/v1/resolve request (in process): p50 {res['p50_ms']:.2f} ms, p99 {res['p99_ms']:.2f} ms")
+    for kind, (ok, bad, total) in sorted(res["by_kind"].items()):
+        print(f"  [{kind}] right {ok}/{total} ({ok / max(total, 1):.1%}), confidently wrong {bad}")
+    if summary:
+        return
     for line in res["misses"] if verbose or len(res["misses"]) <= 10 else res["misses"][:10]:
         print(line)
 
@@ -129,7 +142,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, help="a built registry (default: build one from the bundled sources)")
     ap.add_argument("--verbose", action="store_true", help="list every miss")
+    ap.add_argument("--summary", action="store_true",
+                    help="aggregate figures only: no individual name is printed (for the independent list)")
     args = ap.parse_args()
+    if args.summary and args.verbose:
+        ap.error("--summary and --verbose exclude each other")
     db = args.db
     if db is None:
         from directory.build import build
@@ -144,10 +161,10 @@ def main() -> None:
     print(f"app start and first short-form query: {time.perf_counter() - t0:.2f} s")
     with sqlite3.connect(db) as conn:
         own = load_own(conn)
-        report(f"{OWN_LIST.relative_to(ROOT)}", score(client, own, args.verbose), args.verbose)
+        report(f"{OWN_LIST.relative_to(ROOT)}", score(client, own, args.verbose), args.verbose, args.summary)
         if OTHER_LIST.exists():
             report(f"{OTHER_LIST.relative_to(ROOT)} (labelled independently)",
-                   score(client, load_other(conn), args.verbose), args.verbose)
+                   score(client, load_other(conn), args.verbose), args.verbose, args.summary)
         else:
             print(f"{OTHER_LIST.relative_to(ROOT)}: not present (the independently labelled list lands on main later)")
 

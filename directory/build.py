@@ -239,6 +239,9 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     parsed = parse_sources(manifest, progress)
     parsed.table_services, versions = apply_versions(manifest, parsed.table_services)
     relabel_superseded(parsed.listings, parsed.table_services, versions)
+    from directory import build_extras
+
+    extras = build_extras.before_resolve(parsed, manifest)  # services printed twice, catalog, row notes
     seconds["parse"] = time.perf_counter() - t0
 
     progress(f"Resolving {len(parsed.coverage_entries)} covered cities")
@@ -267,6 +270,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
     resolved["name_norms"] += _new_norms(resolved["name_norms"], facts.aliases)
     parsed.sources.extend(facts.sources)
     seconds["facts"] = time.perf_counter() - t0
+    extra_tables = build_extras.after_resolve(parsed, resolved, extras, facts.facts)
     place_report = place_stats(parsed.listings, resolved["hospitals"])
 
     tables = {
@@ -279,6 +283,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         "sources": parsed.sources, "source_tables": parsed.tables, "services": parsed.services,
         "table_services": parsed.table_services, "listings": parsed.listings,
         "coverage_entries": parsed.coverage_entries, "coverage": coverage, "rejects": parsed.rejects,
+        **extra_tables,
         "facts": [{"id": i, **f} for i, f in enumerate(facts.facts, 1)],
         "reference_hospitals": facts.reference_hospitals,
         "inference_rules": facts.rules,

@@ -7,13 +7,29 @@ import re
 from collections import Counter
 from functools import cache
 
-from directory.context import complete_name, correct_place_typo
+from directory.context import (
+    complete_district_stem,
+    complete_name,
+    correct_place_typo,
+    county_in_city,
+    is_place_note,
+)
 from directory.facts.place import decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
+from directory.match_rules import variants
 from directory.names import current_name, normalize_cached, to_json
-from directory.resolve import Row, campus_parent, canonical_name_with_source, hospital_id, resolve
+from directory.resolve import (
+    Row,
+    campus_parent,
+    canonical_name_with_source,
+    hospital_id,
+    linked_key,
+    linked_names,
+    resolve,
+    site_campus,
+)
 
 
 @cache
@@ -79,10 +95,27 @@ def _with_county(place: ListingPlace, province: str | None, county: str) -> List
 
     from directory.locate import resolve_listed
 
+    code = county_in_city(place.city, county)
+    if code is not None:
+        return replace(place, district=code, reason=f"{place.reason}; county cell {county}")
     m = resolve_listed(province, county)
     if m.status in ("exact", "alias") and m.district_adcode and m.city_adcode == place.city:
         return replace(place, district=m.district_adcode, reason=f"{place.reason}; county cell {county}")
     return place
+
+
+def _doubtful_carried_city(li: dict, norm, place: ListingPlace) -> bool:
+    """A city cell carried down from another line of a list whose labels are shifted (001 prints each city
+    label one row early: 江苏大学附属医院 under 南通, 江南大学附属医院 under 镇江) is doubtful when the name's
+    institution is seated in another city of the same province and the name states no place or campus of its
+    own. Such a row is resolved against its whole province instead of the carried city."""
+    if not place.city or place.source != "list" or norm.campus or "city carried from line" not in (li.get("note") or ""):
+        return False
+    from geodata.name_places import place_from_name
+
+    named = place_from_name(re.split(r"[(（]", norm.clean, maxsplit=1)[0])
+    return ("(institution's seat)" in named.reason and named.city_adcode is not None
+            and named.city_adcode != place.city and named.province_adcode == place.province)
 
 
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
@@ -112,6 +145,13 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             # 省人民医院 in a 四川 row is 四川省人民医院: the row's own place fills a dropped prefix.
             cells = (li.get("raw_province"), li.get("raw_city"), li.get("raw_county"))
             full = complete_name(norm.clean, place.province, place.city, place.district, cells)
+            # 宜兴人民医院 in a 无锡 row (county 宜兴市) is 宜兴市人民医院: a county-level unit's bare stem.
+            if place.city and not place.district:
+                stemmed = complete_district_stem(full, place.city, county_in_city(place.city, li.get("raw_county")))
+                if stemmed != full:
+                    full = stemmed
+                    cell = (current_name(full)[0], li.get("raw_province"), li.get("raw_city"))
+                    place = place_of.get(cell) or place_of.setdefault(cell, _locate(cell, normalize_cached(full)))
             if full != norm.clean:
                 norm = normalize_cached(full)
             # The district a row is compared by is the one its name or city cell states; a county cell
@@ -119,10 +159,9 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             compare_district = place.district
             if place.city and not place.district and li.get("raw_county"):
                 place = _with_county(place, li.get("raw_province"), li["raw_county"])
-                # (龙岗) after a 深圳 hospital in a row of 龙岗区 says where it is, not which campus.
-                district_name = _name(place.district) or ""
-                if norm.campus and len(norm.campus) >= 2 and district_name.startswith(norm.campus):
-                    norm = dataclasses.replace(norm, campus=None)
+            # (龙岗), (深圳福田) after a 深圳 hospital in a row of that district say where it is, not which campus.
+            if place.city and norm.campus and is_place_note(norm.campus, (place.city, place.district)):
+                norm = dataclasses.replace(norm, campus=None)
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
             compare_district = None
@@ -133,12 +172,15 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
         key_city = place.city if country == "中国" else (li.get("raw_place") or None)
+        if country == "中国" and _doubtful_carried_city(li, norm, place):
+            key_city = None  # compared with its whole province; the hospital's city is weighed afterwards
         rows.append(Row(li["id"], order, li["raw_name"], norm, country, place.province, key_city, compare_district))
     res = resolve(rows)
     parents = campus_parent(res.clusters)
     by_id = {li["id"]: li for li in listings}
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
+    linked = linked_names()
     # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
     # is decided with the other facts (directory/facts/district.py).
     place_evidence: dict[str, list] = {}
@@ -168,7 +210,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
             "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
             "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
-            "campus": members[0].norm.campus, "listing_count": len(members),
+            "campus": site_campus(members), "listing_count": len(members),
             "overseas_city": members[0].city if country != "中国" else None,
         })
         for r in members:
@@ -177,6 +219,11 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             aliases.add((hid, r.raw_name, src))
             for extra in (*r.norm.aliases, *r.norm.former_names):
                 aliases.add((hid, extra, f"bracket in {src}"))
+            # The site's other plate from the knowledge files, though no list prints it (湖北省人民医院 for
+            # 武汉大学人民医院): a caller may say it. Overseas links only join printed names.
+            for v in variants(r.norm) if country == "中国" else ():
+                for other, _norm, file in linked.get(linked_key(v), ()):
+                    aliases.add((hid, other, f"{file}: same site as {v.clean}"))
     for li in listings:
         d = res.decisions[li["id"]]
         li.update(hospital_id=cluster_ids[d.cluster], match_method=d.method, match_score=d.score)

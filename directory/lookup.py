@@ -271,6 +271,9 @@ def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None) -> di
     if not q:
         return {}
     si = _short_index(index)
+    implied = _city_forms(city_adcode)
+    # Inside a city its own hospitals may be said without the city's name (二院 = 南京市第二医院 in 南京),
+    # so they need not hold every character of the query's place.
     sets = sorted((si.chars.get(ch, set()) for ch in set(q)), key=len)
     pool = set(sets[0]).intersection(*sets[1:]) if sets else set()
     out: dict[str, str] = {}
@@ -279,10 +282,25 @@ def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None) -> di
         if city_adcode and h.city_adcode != city_adcode:
             continue
         for text in si.names.get(hid, ()):
-            if says(q, segments(text)):
+            if says(q, segments(text), implied if city_adcode else frozenset()):
                 out[hid] = text
                 break
     return out
+
+
+@lru_cache(maxsize=1024)
+def _city_forms(city_adcode: str | None) -> frozenset[str]:
+    """The ways a hospital name writes the caller's city (南京市, 南京; 北京市, 北京)."""
+    if not city_adcode:
+        return frozenset()
+    from geodata.divisions import load_regions
+
+    r = load_regions().get(city_adcode)
+    if r is None:
+        return frozenset()
+    from directory.names import short_place
+
+    return frozenset({r.name, short_place(r.name)})
 
 
 def _leading_place(clean: str) -> tuple[str, str] | None:

@@ -95,6 +95,10 @@ OWNER_REWRITES = (("中国人民武装警察部队", "武警"), ("中国人民�
 PLA_SERVICE_RE = re.compile(
     r"^(?:中国人民解放军|解放军|中国)?(?:联勤保障部队|联勤保障中心|海军|空军|陆军|火箭军|战略支援部队)第?(?=\d+医院)")
 NOTE_WORDS = ("仅适用", "适用于", "费用", "服务", "结算", "预约", "医保")
+# A bracket that says what a list designated the hospital for (救治定点医院, 发热门诊): a note, not a name.
+DESIGNATION_WORDS = ("定点", "发热门诊", "发热诊室", "指定医院")
+# What a bracket naming an institution ends with (蒲江县妇幼保健计划生育服务中心 names one despite 服务).
+INSTITUTION_END_RE = re.compile(r"(?:医院|中心|保健院|保健所|卫生院|防治院|防治所|研究所|研究院)$")
 CAMPUS_SUFFIX = r"(?:院区|医疗区|分院|分部|总部|总院|门诊部|新院|新区|[东西南北中]院|[东西南北中]区|[东西南北中]部)"
 MAIN_CAMPUS_WORDS = ("本部", "总院", "总部")
 DEPARTMENT_FULL_RE = re.compile(
@@ -239,7 +243,9 @@ def classify_bracket(content: str) -> tuple[str, str]:
     content = content.strip(" 、,，")
     if len(content) <= 1:
         return "noise", content  # （所） after 妇幼保健院 just says 院/所
-    if any(w in content for w in NOTE_WORDS):
+    if any(w in content for w in DESIGNATION_WORDS):
+        return "note", content  # (救治定点医院): what the list designated it for
+    if any(w in content for w in NOTE_WORDS) and not INSTITUTION_END_RE.search(content):
         return "note", content
     if content.startswith("原") and len(content) > 2:
         return "former", content[1:]
@@ -277,11 +283,17 @@ def split_brackets(text: str) -> tuple[str, list[str]]:
 
 
 def split_slash(text: str) -> tuple[str, list[str]]:
-    """Split 'A/B' plates into the first name and the others (one institution, several names)."""
+    """Split 'A/B' plates into the first name and the others (one institution, several names). Lists
+    also write plates with 、 (淮安市第三人民医院、淮安市精神病医院): a 、 counts only between names that each
+    end like an institution, so 中医、骨伤科医院 stays one name."""
     parts = [p for p in text.split("/") if p]
     if not parts:
         return text, []
-    return parts[0], parts[1:]
+    first, others = parts[0], parts[1:]
+    pieces = [p for p in first.split("、") if p]
+    if len(pieces) > 1 and all(len(p) >= 4 and INSTITUTION_END_RE.search(p) for p in pieces):
+        first, others = pieces[0], pieces[1:] + others
+    return first, others
 
 
 # ---------------------------------------------------------------- places
@@ -378,8 +390,10 @@ def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, .
             if district is None and places:
                 district = _district_stems(places[-1]).get(text[:3])
             if district and not is_trivial_rest(rest := text[len(district) - 1:]) and len(leftover(rest)) != 1 \
-                    and not rest.startswith(INSTITUTION_WORDS) and district not in places:
-                places.append(district)
+                    and not rest.startswith(INSTITUTION_WORDS) and short_place(district) not in places:
+                if rest.startswith("新区") and district.endswith("区") and not is_trivial_rest(rest[2:]):
+                    rest = rest[2:]  # 深圳市龙华新区中心医院: the 新区 became the district 龙华区 (2016)
+                places.append(short_place(district))
                 text = rest
                 continue
             return text, tuple(places)
@@ -435,17 +449,31 @@ def _rename_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     for r in load_renames():
         old = rename_key(clean_name(r.old_name), drop_di=False)
         pattern = re.sub(r"第?(\d+)(?=医院)", lambda m: "第?" + m.group(1), re.escape(old).replace("\\", "\\"))
+        if not _is_owner_rename(old):
+            # A hospital's own rename names the hospital, not a word inside another name: 山西省煤炭总医院
+            # is not 煤炭总医院. It opens the name, after an owner at most (中国人民解放军第 401 医院).
+            pattern = "^(?:解放军|武警|中国)?" + pattern
         out.append((re.compile(pattern), rename_key(clean_name(r.new_name), drop_di=False)))
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _any_rename() -> re.Pattern[str]:
+    """One pattern that finds whether any rename may apply: most names meet none, and one search is cheap."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p, _new in _rename_patterns()) or "(?!)")
+
+
+@lru_cache(maxsize=1 << 16)
 def apply_renames(text: str) -> str:
     """Replace old institution names by their current ones (广州医学院 → 广州医科大学, 海军总医院 →
-    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied."""
+    解放军总医院第六医学中心); text comes back in rename-key form only when a rename applied. A name that
+    already carries the new name is not renamed again (南昌大学江西医学院 stays as it is)."""
     key = rename_key(text, drop_di=False)
+    if not _any_rename().search(key):
+        return text
     hit = False
     for pattern, new in _rename_patterns():
-        if pattern.search(key):
+        if new not in key and pattern.search(key):
             key = pattern.sub(lambda _m, new=new: new, key)
             hit = True
     return key if hit else text
@@ -485,6 +513,9 @@ def unify_suffixes(text: str) -> str:
     text = re.sub(r"(?<!中医)中医院", "中医医院", text)
     text = re.sub(r"结合院(?=$|[^区])", "结合医院", text)
     text = text.replace("妇婴保健医院", "妇婴保健院")
+    # A county's 妇幼保健院 merged with its family-planning station (2013–2018) is written 妇幼保健计划生育服务中心,
+    # 妇幼计生中心, 妇保院 …, and a 妇幼保健所 is the same institution before its upgrade: one type, 妇幼保健院.
+    text = _MCH_RE.sub("妇幼保健院", text)
     text = text.replace("总局总医院", "总医院")  # 黑龙江省农垦总局总医院 = 黑龙江省农垦总医院: the agency's hospital
     # 传染病专科医院 = 传染病医院: 专科 adds nothing to a specialist type.
     text = re.sub(r"([\u4e00-\u9fff]{2,5})专科医院$",
@@ -492,6 +523,9 @@ def unify_suffixes(text: str) -> str:
     # 中国医学科学院血液学研究所血液病医院 = 中国医学科学院血液病医院: an academy's institute before its hospital.
     text = re.sub(r"(科学院|大学)[\u4e00-\u9fff]{2,6}研究所(?=[\u4e00-\u9fff]{2,}(?:医院|中心)$)", r"\1", text)
     return text
+
+
+_MCH_RE = re.compile(r"妇(?:幼|保)(?:保健)?(?:计划生育|计生)(?:服务)?中心$|妇保院$|妇幼保健所$")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -572,6 +606,9 @@ def campus_key(campus: str | None) -> str | None:
             if c.endswith(suffix) and len(c) > len(suffix):
                 c, cut = c[: -len(suffix)], True
                 break
+    # 十梓街院区 = 十梓院区, 景德路院区 = 景德院区: a campus named after its street, with or without 路/街.
+    if len(c) >= 3 and c[-1] in "路街":
+        c = c[:-1]
     return c
 
 
@@ -609,6 +646,37 @@ def _university_place(university: str, rest: str) -> str:
             if university[:n] in names and university[n:].startswith(INSTITUTION_WORDS):
                 return university[:n] + rest
     return rest
+
+
+def _leading_places(body: str) -> str:
+    """The places a name opens with, as printed (库车市中医医院 → 库车市; 深圳市宝安区中心医院 → 深圳市宝安区)."""
+    rest, places = strip_places(body)
+    return body[: len(body) - len(rest)] if places and rest and body.endswith(rest) else ""
+
+
+def complete_alias(alias: str, body: str) -> str:
+    """A second name printed beside a name is that institution's, so it shares the name's place: a bracket
+    without a place (库车市中医医院(维吾尔医医院), 深圳市宝安区中心医院(原西乡人民医院)) takes the name's
+    leading places, one that opens with its level word (扬州市第三人民医院（市传染病医院）,
+    浙江中医药大学附属第二医院（省新华医院）) takes the name's unit of that level. Names of their own (a
+    university's, an owner's, a known short name such as 北医三院) stay as printed."""
+    if len(alias) < 3 or not INSTITUTION_END_RE.search(alias) or re.search(r"大学|学院|科学院|解放军|部队", alias):
+        return alias
+    if alias in {a.abbreviation for a in load_abbreviations()}:
+        return alias
+    if alias[0] in "市省" and len(alias) >= 4:
+        m = re.match(rf"^([{CJK}]{{2,8}}?{alias[0]})", body)
+        if m and m.group(1) in place_names():
+            return m.group(1) + alias[1:]
+        u = re.match(r"^(.+?(?:大学|学院))", body)
+        if u:
+            done = _university_place(u.group(1), alias)
+            return done
+        return alias
+    if strip_places(alias)[1]:
+        return alias  # the alias names its own place
+    lead = _leading_places(body)
+    return lead + alias if lead else alias
 
 
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
@@ -710,7 +778,7 @@ def current_name(name: str) -> tuple[str, tuple[str, ...]]:
     reasons: list[str] = []
     owners, hospitals = _display_renames()
     for old, new, why in owners:
-        if old not in text:
+        if old not in text or new in text:
             continue
         if new in OWNER_PREFIXES and text.startswith(old):
             text = text[len(old):]
@@ -762,6 +830,8 @@ def normalize_name(raw: str) -> NormalizedName:
             aliases.extend(a for a in re.split(r"[、,，;；]", text) if len(a) >= 2)
     body, others = split_slash(body)
     aliases.extend(others)
+    aliases = [complete_alias(a, body) for a in aliases]
+    former = [complete_alias(f, body) for f in former]
     # A hospital's own rename may move it to a campus (解放军第八一医院 → 东部战区总医院秦淮医疗区): rename first.
     body = apply_renames(body)
     body, department = split_department(body)

@@ -31,6 +31,7 @@ from directory.names import (
     current_name,
     english_key,
     normalize_name,
+    split_brackets,
 )
 
 _EMPTY: frozenset = frozenset()
@@ -395,11 +396,14 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
             first_seen.setdefault(form, r)
         best = max(counts, key=lambda s: (counts[s], len(s), s))
         return best, _printed(first_seen[best])
+    campus = site_campus(rows)
     for r in rows:
         n = r.norm
-        base = n.clean
-        for sep in ("(", "（"):
-            base = base.split(sep)[0]
+        if campus is None and campus_key(n.campus) is not None:
+            continue  # the main site, also printed as its campus (积水潭医院新街口院区): named as the hospital
+        # Trailing brackets are aliases and notes; a bracket inside the name is part of it (焦作煤业(集团)中央医院
+        # is shown as 焦作煤业集团中央医院, not cut to 焦作煤业).
+        base = split_brackets(n.clean)[0]
         base = base.split("/")[0].strip()
         if n.department and base.endswith(n.department):
             base = base[: -len(n.department)]
@@ -412,10 +416,17 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
     if not current:
         best, reasons = current_name(best)
         source = f"renamed from {max(pool, key=lambda s: (len(s), pool[s], s))}: " + "; ".join(reasons)
-    campus = rows[0].norm.campus
     if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
     return best, source
+
+
+def site_campus(rows: list[Row]) -> str | None:
+    """The campus a cluster is: none when some row names the hospital without a campus — a main site that a
+    list prints under its campus name (北京协和医院东单院区, must_link.tsv) is still the main site."""
+    if any(campus_key(r.norm.campus) is None for r in rows):
+        return None
+    return rows[0].norm.campus
 
 
 def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
@@ -425,18 +436,45 @@ def _parent_key(country: str, place: str | None, n: NormalizedName) -> tuple:
     return country, place, n.core, n.numbers, local
 
 
+def linked_names() -> dict[tuple, list[tuple[str, NormalizedName, str]]]:
+    """Full key (identity and written places) → (name, its normalized form, file) for every other name the
+    knowledge files (must_link.tsv, dual_names.tsv) give the same site."""
+    names: dict[tuple, list[tuple[str, NormalizedName, str]]] = defaultdict(list)
+    for kind, file in (("must", "must_link.tsv"), ("dual", "dual_names.tsv")):
+        for link in load_links(kind):
+            a, b = normalize_name(link.name_a), normalize_name(link.name_b)
+            names[_full_key(a)].append((link.name_b, b, file))
+            names[_full_key(b)].append((link.name_a, a, file))
+    return names
+
+
+def linked_key(n: NormalizedName) -> tuple:
+    """The key `linked_names` is indexed by."""
+    return _full_key(n)
+
+
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
-    """Map a campus cluster to the main-site cluster of the same hospital in the same city."""
+    """Map a campus cluster to the main-site cluster of the same hospital in the same city.
+
+    A campus may be written under the hospital's other plate (上海市第一妇婴保健院（西院） of the site listed as
+    同济大学附属第一妇婴保健院): the main site is also found under the names knowledge files link to it."""
     main: dict[tuple, int] = {}
+    linked = linked_names()
     for cid, rows in enumerate(clusters):
-        if campus_key(rows[0].norm.campus) is None:
+        if campus_key(site_campus(rows)) is None:
             for r in rows:
                 for v in variants(r.norm):
                     main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
+    for cid, rows in enumerate(clusters):
+        if campus_key(site_campus(rows)) is None:
+            for r in rows:
+                for v in variants(r.norm):
+                    for _name, other, _file in linked.get(_full_key(v), ()):
+                        main.setdefault(_parent_key(r.country, r.city or r.province, other), cid)
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
         n = rows[0].norm
-        if campus_key(n.campus) is not None:
+        if campus_key(site_campus(rows)) is not None:
             for v in variants(n):
                 key = _parent_key(rows[0].country, rows[0].city or rows[0].province, v)
                 if key in main and main[key] != cid:

@@ -78,7 +78,7 @@ TABLES: dict[str, dict] = {
     "listings": dict(
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "service_id": str,
                  "raw_name": str, "raw_province": str, "raw_city": str, "raw_grade": str, "raw_team": str,
-                 "raw_country": str, "raw_place": str, "raw_text": str, "note": str, "hospital_id": str,
+                 "raw_country": str, "raw_place": str, "raw_text": str, "note": str, "row_note": str, "hospital_id": str,
                  "match_method": str, "match_score": float, "province_adcode": str, "city_adcode": str,
                  "place_status": str, "place_reason": str,
                  # Cells imported lists carry (directory/parse_imported.py): lat/lon in WGS-84, raw_crs
@@ -124,6 +124,39 @@ TABLES: dict[str, dict] = {
         columns={"id": int, "source_file": str, "line": int, "table_id": str, "raw_text": str, "reason": str},
         pk="id",
     ),
+    # The service catalog (directory/service_catalog.py): statements per service with their manual line.
+    "service_conditions": dict(
+        columns={"id": int, "service_id": str, "aspect": str, "label": str, "text": str, "value": str, "unit": str,
+                 "offset_days": int, "source_file": str, "line": int, "method": str, "scope": str},
+        pk="id",
+        foreign_keys=[("service_id", "services", "id"), ("source_file", "sources", "file")],
+    ),
+    "service_merges": dict(
+        columns={"service_id": str, "merged_into": str, "name": str, "source_file": str, "reason": str,
+                 "evidence": str},
+        pk="service_id",
+    ),
+    # A row whose printed note rules a service out (directory/row_notes.py).
+    "row_restrictions": dict(
+        columns={"service_id": str, "hospital_id": str, "listing_id": int, "source_file": str, "line": int,
+                 "note": str, "effect": str, "say": str},
+        pk=("service_id", "hospital_id"),
+        foreign_keys=[("service_id", "services", "id"), ("hospital_id", "hospitals", "id"),
+                      ("listing_id", "listings", "id")],
+    ),
+    # Teams of a hospital and their specialties (directory/teams.py), one row per distinct team.
+    "teams": dict(
+        columns={"id": int, "hospital_id": str, "team": str, "specialties": str, "service_ids": str, "table_id": str,
+                 "source_file": str, "line": int, "lines": str, "listing_ids": str, "printed_under": str},
+        pk="id",
+        foreign_keys=[("hospital_id", "hospitals", "id")],
+    ),
+    # Countries, US states and cities abroad (geodata/abroad.py); codes are ISO or country-GeoNames id.
+    "overseas_places": dict(
+        columns={"code": str, "name": str, "name_en": str, "level": str, "country": str, "parent_code": str,
+                 "lat": float, "lon": float, "aliases": str, "coord_source": str, "evidence": str},
+        pk="code",
+    ),
     "build_report": dict(
         columns={"section": str, "item": str, "value": str},
         pk=("section", "item"),
@@ -140,6 +173,8 @@ INDEXES = [
     ("coverage", ["adcode"]),
     ("aliases", ["alias"]),
     ("coverage_entries", ["adcode"]),
+    ("service_conditions", ["service_id"]),
+    ("teams", ["hospital_id"]),
     ("facts", ["hospital_id", "fact"]),
     ("verdicts", ["hospital_id"]),
     ("reference_hospitals", ["city_adcode"]),

@@ -9,7 +9,12 @@ People shorten an institution's name in a few regular ways, always keeping the o
 - the hospital's own name stays — a proper name (华西, 协和, 邵逸夫, or its first characters: 邵医) or,
   when it has none, the place it is named after (省人医 = 江苏省人民医院, 市一 = 南京市第一医院);
 - a type keeps its stem (儿童医院 → 儿童/儿院, 人民医院 → 人民/人医) and 医院 becomes 院 or goes;
-  a specialist type never goes (浙大儿院 is not 浙大二院), nor 中医 when it names the hospital.
+  a specialist type never goes (浙大儿院 is not 浙大二院); a traditional-medicine owner's 中医 goes only
+  when nothing of the owner is said (一附院 is every university's 第一附属医院 in the city, 郑大一附院 is
+  郑州大学's);
+- inside the caller's city, the city's own hospital may go without the city's name (二院 in 南京 can be
+  南京市第二医院 as well as 南京医科大学第二附属医院), but not after an owner was said (浙大一院) and not for a
+  district's hospital (萧山区第一人民医院).
 
 `segments(name)` splits a full name into those words, each with the forms it may take; `says(query,
 segs)` tells whether the query is one way of saying the name. The grammar only says a short form is
@@ -211,34 +216,45 @@ def query_form(text: str) -> str:
     return q
 
 
-def says(query: str, segs: tuple[Segment, ...]) -> bool:
-    """True when `query` (already in query_form) is one way of saying the name split into `segs`."""
+def says(query: str, segs: tuple[Segment, ...], implied: frozenset[str] = frozenset()) -> bool:
+    """True when `query` (already in query_form) is one way of saying the name split into `segs`.
+
+    `implied` are the forms of the caller's own city (南京市, 南京): inside that city its own hospital may go
+    without its place, so 二院 in 南京 can mean 南京市第二医院 as well as a university's 附属第二医院. A
+    traditional-medicine owner may go unsaid only when nothing of the owner is said: 一附院 in 郑州 is every
+    university's 第一附属医院 there, the TCM university's included, but 郑大一附院 is 郑州大学's."""
     n = len(segs)
     named = any(s.own and s.kind in ("place", "proper") for s in segs)
-    memo: dict[tuple[int, int, bool, bool], bool] = {}
+    if sum(1 for s in segs if s.own and s.kind == "place") != 1:
+        implied = frozenset()  # only a city's own hospital, not one of its districts' (萧山区第一人民医院)
+    memo: dict[tuple[int, int, bool, bool, bool], bool] = {}
 
-    def go(i: int, j: int, said_own: bool, distinct: bool) -> bool:
+    def go(i: int, j: int, said_own: bool, distinct: bool, said_owner: bool) -> bool:
         if i == n:
             return j == len(query) and distinct and (said_own or not named)
-        key = (i, j, said_own, distinct)
+        key = (i, j, said_own, distinct, said_owner)
         if key in memo:
             return memo[key]
         s = segs[i]
         ok = False
         for f in s.forms:
             if not f:
-                if s.kind == "institution" and s.text in TCM_WORDS and not named:
+                if s.kind == "institution" and s.text in TCM_WORDS and not named and said_owner:
                     continue
-                ok = go(i + 1, j, said_own, distinct)
+                # the caller's own city said by being in it (二院 in 南京 = 南京市第二医院) — not after an
+                # owner was said: 浙大一院 names 浙大's first hospital, not its 杭州市第一人民医院
+                in_city = s.own and s.kind == "place" and s.text in implied and not said_owner
+                ok = go(i + 1, j, said_own or in_city, distinct, said_owner)
             elif query.startswith(f, j):
                 ok = go(i + 1, j + len(f), said_own or (s.own and s.kind in ("place", "proper")),
-                        distinct or s.kind in DISTINCTIVE)
+                        distinct or s.kind in DISTINCTIVE,
+                        said_owner or (not s.own and s.kind in ("place", "proper", "owner")))
             if ok:
                 break
         memo[key] = ok
         return ok
 
-    return bool(query) and go(0, 0, False, False)
+    return bool(query) and go(0, 0, False, False, False)
 
 
 def is_short_form(query: str, name: str) -> bool:

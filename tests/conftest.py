@@ -35,3 +35,12 @@ def registry(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("registry") / "registry.db"
     build(out, manifest=load_manifest(ROOT / "sources" / "manifest.toml"))
     return out
+
+
+@pytest.fixture(scope="session")
+def fever_joint():
+    """The bundled manuals resolved together with the 2020 fever-clinic list, as the build sees an imported
+    list (directory.evaluate.resolve_with_outside; built once per test session)."""
+    from directory.evaluate import resolve_with_outside
+
+    return resolve_with_outside()

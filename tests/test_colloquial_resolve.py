@@ -126,7 +126,8 @@ def test_resolve_command_answers_in_chinese(registry):
     done = subprocess.run(run + ["华西", "--city", "成都"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("四川大学华西医院") and "short_form" in done.stdout
     done = subprocess.run(run + ["附二院", "--city", "广州"], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert done.stdout.startswith("有歧义") and "中山大学附属第二医院" in done.stdout
+    # 中山大学附属第二医院 is shown by its first name 中山大学孙逸仙纪念医院 (dual_names.tsv)
+    assert done.stdout.startswith("有歧义") and "中山大学孙逸仙纪念医院" in done.stdout
     done = subprocess.run(run + ["华西"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stdout.startswith("未确定") and "城市" in done.stdout
     done = subprocess.run(run + ["協和", "--city", "北京"], capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -153,3 +154,61 @@ def test_renames_are_read_both_ways(index, listing):
         r = ask(index, name)
         assert r["best"]["id"] == listing("000:353"), name
     assert any("更名：成都军区总医院 → 西部战区总医院" in why for why in ask(index, "西部战区总医院")["best"]["reasons"])
+
+
+def _tied(r) -> set[str]:
+    return {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
+
+
+def test_n_yuan_is_the_citys_own_hospital_as_well_as_a_universitys(index, listing):
+    """二院 in a city can mean the city's own 第二医院 as well as a university's 附属第二医院: ambiguous unless
+    only one exists there, never a confident wrong answer."""
+    r = ask(index, "二院", "哈尔滨")
+    assert r["status"] == "ambiguous"
+    assert {listing("002:393"), listing("002:380")} <= _tied(r)  # 哈医大二院, 哈尔滨市第二医院
+    r = ask(index, "二院", "南京")
+    assert r["status"] == "ambiguous"
+    assert {listing("002:510"), listing("002:500")} <= _tied(r)  # 南医大二附院, 南京市第二医院
+    r = ask(index, "五院", "哈尔滨")  # only the city has a 第五医院 (黑龙江省第五医院 is the province's)
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:382")
+    # hard negatives: the city's district hospitals and a university's city-numbered hospital
+    r = ask(index, "一院", "杭州")
+    assert listing("002:934") not in _tied(r)  # 杭州市萧山区第一人民医院 is 萧山's, not the city's
+    r = ask(index, "浙大一院", "杭州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("001:617")  # not 浙大's 杭州市第一人民医院
+    r = ask(index, "附一院", "郑州")  # 附 says affiliated: the city's 第一人民医院 is not one of them
+    assert listing("002:369") not in _tied(r)
+
+
+def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, listing):
+    """一附院 / 附一院 in 郑州: 郑州大学's and 河南中医药大学's 第一附属医院 alike — a traditional-medicine
+    university is one of them when nothing of the owner is said."""
+    for said in ("一附院", "附一院"):
+        r = ask(index, said, "郑州")
+        assert r["status"] == "ambiguous", said
+        assert {listing("002:364"), listing("002:360")} <= _tied(r)
+    # hard negatives: once the owner is said, the answer is that owner's
+    r = ask(index, "郑大一附院", "郑州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:364")
+    r = ask(index, "中医一附院", "郑州")
+    assert r["status"] == "matched" and r["best"]["id"] == listing("002:360")
+
+
+@pytest.mark.parametrize(("name", "city", "ref"), [
+    ("湖北省人民医院", "武汉", "002:415"),  # dual_names.tsv: 武汉大学人民医院's provincial plate
+    ("黑龙江省肿瘤医院", "哈尔滨", "002:395"),  # dual_names.tsv: 哈医大附属肿瘤医院 = 附属第三医院
+    ("昆华医院", "昆明", "002:927"),  # dual_names.tsv: 云南省第一人民医院
+    ("湖北省新华医院", "武汉", "002:406"),  # printed only in 002:3194, which resolution joins to 湖北省中西医结合医院
+])
+def test_a_sites_other_plate_finds_it_though_no_list_prints_it(index, listing, name, city, ref):
+    """The knowledge files' second names of a site are aliases of the hospital, for callers."""
+    r = ask(index, name, city)
+    assert r["status"] == "matched" and r["best"]["id"] == listing(ref)
+
+
+def test_other_plates_keep_their_neighbours_apart(index, listing):
+    # hard negatives: the same place, another core or ordinal; a plate is no short form of another hospital
+    for name, city, ref in (("湖北省中医院", "武汉", "002:415"), ("湖北省中医院", "武汉", "002:406"),
+                            ("黑龙江省医院", "哈尔滨", "002:395"), ("云南省第二人民医院", "昆明", "002:927")):
+        r = ask(index, name, city)
+        assert r["status"] != "matched" or r["best"]["id"] != listing(ref), (name, r["status"])

@@ -105,5 +105,46 @@ def test_dual_names_on_the_registry(db):
     assert len(_ids(db, "上海市浦东新区肺科医院", "上海市肺科医院")) == 2
     assert len(_ids(db, "中山大学附属肿瘤医院", "广东省肿瘤医院")) == 2  # two universities in 广州
     assert len(_ids(db, "北京大学口腔医院", "首都医科大学附属北京口腔医院")) == 2
+    # dual_names.tsv rows, each with a public source, and hard negatives next to them
+    assert len(_ids(db, "暨南大学附属第一医院", "广州华侨医院")) == 1
+    assert len(_ids(db, "中山大学孙逸仙纪念医院", "中山大学附属第二医院")) == 1
+    assert len(_ids(db, "中山大学附属第一医院", "中山大学孙逸仙纪念医院")) == 2  # 附属第一 vs 第二
+    assert len(_ids(db, "湖北省中西医结合医院", "湖北省新华医院")) == 1
+    assert len(_ids(db, "湖北省中西医结合医院", "湖北省中医院")) == 2
     method = db.execute("SELECT count(*) FROM listings WHERE match_method = 'dual_name'").fetchone()[0]
     assert method >= 4
+
+
+def test_campus_under_the_other_plate(db):
+    """上海市第一妇婴保健院's 南院/西院/浦东分院 are campuses of the site 001/002 list under its university plate
+    (同济大学附属第一妇婴保健院, dual_names.tsv); the campus finds its main site through that link."""
+    main = db.execute("SELECT id FROM hospitals WHERE name LIKE '同济大学附属第一妇婴保健%' AND campus IS NULL").fetchall()
+    assert len(main) == 1
+    rows = db.execute("SELECT name, parent_id FROM hospitals WHERE name LIKE '上海市第一妇婴保健院%'").fetchall()
+    assert rows and all(parent == main[0][0] for _, parent in rows)
+    # Hard negatives: a district's 妇婴保健院 and the other university's 妇产科医院 (复旦, while 同济's plate has
+    # read 同济大学附属妇产科医院 since 2023) stay apart, and so do their campuses.
+    for like in ("上海市普陀区妇婴保健院", "复旦大学附属妇产科医院%"):
+        others = db.execute("SELECT id, parent_id FROM hospitals WHERE name LIKE ?", (like,)).fetchall()
+        assert others and all(main[0][0] not in (i, p) for i, p in others)
+
+
+def test_a_main_site_printed_under_its_campus_name(db):
+    """must_link.tsv: a list that names the main site by its campus (积水潭医院新街口院区, 协和医院东单院区 — one
+    published address) joins the hospital; the cluster stays the main site, named as the hospital, and the
+    other campuses keep it as their parent."""
+    main = _ids(db, "北京积水潭医院新街口院区", "北京市积水潭医院")
+    assert len(main) == 1
+    (hid,) = main
+    name, campus, parent = db.execute("SELECT name, campus, parent_id FROM hospitals WHERE id = ?", (hid,)).fetchone()
+    assert "院区" not in name and campus is None and parent is None
+    # hard negatives: the other campuses are sites of their own, children of the main site
+    for other in ("北京积水潭医院回龙观院区", "北京积水潭医院新龙泽院区"):
+        (oid,) = _ids(db, other)
+        assert oid != hid
+        assert db.execute("SELECT parent_id FROM hospitals WHERE id = ?", (oid,)).fetchone()[0] == hid
+    assert len(_ids(db, "北京协和医院", "中国医学科学院北京协和医院东单院区")) == 1
+    assert len(_ids(db, "北京协和医院", "中国医学科学院北京协和医院西单院区")) == 2
+    assert len(_ids(db, "首都医科大学附属北京同仁医院", "首都医科大学附属北京同仁医院西区")) == 2
+    assert len(_ids(db, "首都医科大学附属北京同仁医院南区", "北京同仁医院南苑(亦庄院区)")) == 1
+    assert len(_ids(db, "首都医科大学附属北京同仁医院", "首都医科大学附属北京同仁医院南区")) == 2

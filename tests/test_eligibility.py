@@ -21,7 +21,7 @@ from directory.eligibility.precompute import write_verdicts
 from tests.facts_fixture import copy_with_facts, fact_columns
 
 ADVANCE, NURSING, CANCER, ESCORT = "002-medical-advance", "002-home-nursing", "002-cancer-screening", "003-escort"
-AIDES = ("002-critical-care-aide", "002-critical-care-aide-2")
+AIDES = ("002-critical-care-aide",)  # printed twice (重疾住院护工服务, 3532–3766): one service, see service_merges
 ZJU1 = "浙江大学医学院附属第一医院"          # 杭州, 三级甲等 printed in the 肿瘤特药 list
 SHANGCHENG, CHUN_AN = "330102", "330127"    # 杭州 上城区 (市辖区), 淳安县 (county)
 HUADONG_CLINIC = "复旦大学附属华东医院闵行门诊部"  # a 门诊部 in 上海
@@ -72,10 +72,11 @@ def test_rule_sets_follow_the_manifest_terms(registry):
     assert keys[ADVANCE] == full and all(keys[a] == full for a in AIDES)
     assert keys[NURSING] == ["covered_area", "city_proper"]  # not an inpatient service
     assert keys[ESCORT] == keys[CANCER] == ["covered_area"]
-    assert keys["002-green-channel"] == keys["000-mdt"] == keys["000-overseas-treatment"] == ["listed"]
+    # a hospital list is judged by its list, then by what each row's own note says (rules/row_note.py)
+    assert keys["002-green-channel"] == keys["000-mdt"] == keys["000-overseas-treatment"] == ["listed", "row_note"]
     # a hospital list whose terms said "公立 only" would get that rule too: nothing is keyed on service ids
     public_list = dataclasses.replace(ctx.services["002-green-channel"], public_only=True, min_grade="三级")
-    assert [r.key for r in rules_for(public_list)] == ["listed", "min_grade", "public_only"]
+    assert [r.key for r in rules_for(public_list)] == ["listed", "row_note", "min_grade", "public_only"]
 
 
 # ---- verdicts from facts, on real hospitals -----------------------------------------------------
@@ -277,7 +278,8 @@ def whole(request, registry, mixed_facts) -> sqlite3.Connection:
 def test_every_service_has_verdicts_and_every_verdict_is_well_formed(whole):
     counts = dict(whole.execute("select verdict, count(*) from verdicts group by 1").fetchall())
     assert set(counts) <= {"eligible", "likely", "not_eligible", "unknown"}
-    assert {r[0] for r in whole.execute("select id from services")} == \
+    # every service that names hospitals or cities (a `no_list` service names none: no verdict to write)
+    assert {r[0] for r in whole.execute("select id from services where kind != 'no_list'")} == \
         {r[0] for r in whole.execute("select distinct service_id from verdicts")}
     labels = {"eligible": "符合条件", "likely": "可能符合", "not_eligible": "不符合", "unknown": "待核实"}
     for v, label, say, hname in whole.execute(

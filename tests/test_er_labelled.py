@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from directory.evaluate import OUTSIDE_PAIRS, SEED_PAIRS, evaluate, evaluate_outside, resolve_with_outside
+from directory.evaluate import OUTSIDE_PAIRS, SEED_PAIRS, evaluate, evaluate_outside
 
 
 @pytest.fixture(scope="module")
-def joint():
-    return resolve_with_outside()
+def joint(fever_joint):
+    return fever_joint
 
 
 def test_seed_pairs_dev(registry):

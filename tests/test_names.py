@@ -80,7 +80,8 @@ def test_unify_affiliate_order(text: str, out: str) -> None:
         ("温州医科大学附属第一医院", ("1",)),
         ("中国人民解放军第 302 医院", ("302",)),
         ("中国人民解放军第一一八医院", ("118",)),
-        ("中国人民解放军第八十八医院(解放军 88 医院)", ("88",)),
+        ("中国人民解放军第八十五医院", ("85",)),
+        ("中国人民解放军第八十八医院(解放军 88 医院)", ("960",)),  # renamed: part of 联勤保障部队第960医院
         ("三二零一医院", ("3201",)),
         ("四川省人民医院", ()),
         ("兰州大学第二医院血液一区", ("2",)),  # the ward number is not the hospital's
@@ -157,7 +158,8 @@ def test_aliases(raw: str, aliases: tuple[str, ...]) -> None:
 
 def test_former_names() -> None:
     n = normalize_name("武汉协和医院西区（原沌口神龙职工医院）")
-    assert n.former_names == ("沌口神龙职工医院",)
+    # a former name printed without a place is the same institution's: it shares the name's place
+    assert n.former_names == ("武汉沌口神龙职工医院",)
     assert n.campus == "西区"
 
 

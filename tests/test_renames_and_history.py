@@ -69,6 +69,22 @@ def test_old_names_place_hospitals():
         ("卫生部北京医院", "北京医院"),
         ("蚌埠医学院第一附属医院", "蚌埠医科大学第一附属医院"),
         ("第四军医大学西京医院", "空军军医大学西京医院"),
+        # knowledge: universities merged or renamed, each with its own numbering kept or changed
+        ("华西医科大学附属第一医院", "四川大学华西医院"),
+        ("湖南医科大学附属第二医院", "中南大学湘雅二医院"),
+        ("上海医科大学附属中山医院", "复旦大学附属中山医院"),
+        ("北京医科大学第三医院", "北京大学第三医院"),
+        ("河南中医学院第一附属医院", "河南中医药大学第一附属医院"),
+        ("江西医学院第一附属医院", "南昌大学第一附属医院"),
+        # knowledge: the 2018 PLA reform, numbered hospitals and campuses (医疗区) of a 战区总医院
+        ("中国人民解放军第八二医院", "东部战区总医院淮安医疗区"),
+        ("解放军第210医院", "中国人民解放军联勤保障部队第九六七医院"),
+        ("中国人民解放军第一五三中心医院", "联勤保障部队第988医院"),
+        ("南京军区福州总医院", "联勤保障部队第九〇〇医院"),
+        ("第二炮兵总医院", "火箭军特色医学中心"),
+        ("武警后勤学院附属医院", "中国人民武装警察部队特色医学中心"),
+        ("煤炭总医院", "应急总医院"),
+        ("中国人民解放军第四五五医院(上海 455 医院)", "中国人民解放军海军特色医学中心"),
     ],
 )
 def test_renamed_names_are_one_identity(a, b):
@@ -86,12 +102,32 @@ def test_renamed_names_are_one_identity(a, b):
         ("沈阳军区总医院附属北方医院", "北部战区总医院"),  # a hospital named after another is not renamed
         ("东部战区总医院", "东部战区空军医院"),
         ("海军第971医院", "海军第905医院"),
+        ("中国人民解放军第 455 医院", "海军第905医院"),  # 455 became 海军特色医学中心, not 905
+        ("海军特色医学中心", "空军特色医学中心"),
         ("空军军医大学西京医院", "空军军医大学唐都医院"),
+        ("华西医科大学附属第一医院", "四川大学华西第二医院"),  # the university's first vs second hospital
+        ("湖南医科大学附属第二医院", "中南大学湘雅医院"),
+        ("中国人民解放军第八二医院", "东部战区总医院镇江医疗区"),  # two 医疗区 of one 战区总医院
+        ("中国人民解放军第八二医院", "东部战区总医院"),  # a 医疗区 is not the main site
+        ("山西省煤炭总医院", "应急总医院"),  # a hospital's rename is not a word inside another name
+        ("解放军第210医院", "联勤保障部队第962医院"),
     ],
 )
 def test_renames_keep_look_alikes_apart(a, b):
     na, nb = nn(a), nn(b)
     assert not compatible(na, nb)[0] or name_score(na, nb) < FUZZY_THRESHOLD
+
+
+def test_a_rename_is_not_applied_twice_or_inside_another_name():
+    from directory.names import apply_renames
+
+    # 南昌大学江西医学院 already carries the new owner: 江西医学院 → 南昌大学 must not repeat it
+    assert "南昌大学南昌大学" not in apply_renames("南昌大学江西医学院第一附属医院")
+    assert current_name("南昌大学江西医学院第一附属医院")[0] == "南昌大学江西医学院第一附属医院"
+    assert current_name("江西医学院第一附属医院")[0] == "南昌大学第一附属医院"
+    # a hospital's own rename names that hospital only (山西省煤炭总医院 is not 煤炭总医院)
+    assert apply_renames("山西省煤炭总医院") == "山西省煤炭总医院"
+    assert current_name("煤炭总医院")[0] == "应急总医院"
 
 
 def test_current_name_rules():
@@ -174,3 +210,12 @@ def test_list_spellings_of_universities_and_numbers(a, b):
 def test_list_spellings_keep_look_alikes_apart(a, b):
     na, nb = nn(a), nn(b)
     assert not compatible(na, nb)[0] or name_score(na, nb) < FUZZY_THRESHOLD
+
+
+def test_a_merged_hospital_becomes_a_campus():
+    """广州市妇婴医院 is the 妇婴院区 of 广州市妇女儿童医疗中心 since 2006 (renames.tsv): a campus, not the centre."""
+    a, b = nn("广州市妇婴医院"), nn("广州市妇女儿童医疗中心妇婴院区")
+    assert (a.core, a.numbers, a.campus) == (b.core, b.numbers, b.campus)
+    assert compatible(a, b)[0]
+    c = nn("广州市妇女儿童医疗中心")
+    assert not compatible(a, c)[0]  # the centre's main site is another site

@@ -40,6 +40,7 @@ SAID_AS = [
     ("南方医院", "南方医科大学南方医院"),
     ("中山眼科", "中山大学中山眼科中心"),
     ("东方医院", "北京中医药大学东方医院"),  # a TCM owner may go when the hospital has a name of its own
+    ("附一", "河南中医药大学第一附属医院"),  # nothing of the owner said: every university's 附一 (lookup decides)
 ]
 
 NOT_SAID_AS = [
@@ -49,7 +50,8 @@ NOT_SAID_AS = [
     ("浙大二院", "浙江大学医学院附属儿童医院"),  # 儿院 is not 二院: a specialist type never goes
     ("浙大二院", "浙江中医药大学附属第二医院"),  # 浙大 is 浙江大学, not 浙江中医药大学
     ("中大附一", "广州中医药大学第一附属医院"),
-    ("附一", "河南中医药大学第一附属医院"),  # 中医 must be said when the hospital has no name of its own
+    ("郑大一附院", "河南中医药大学第一附属医院"),  # once an owner is said, 中医 must be said too
+    ("河南一附院", "河南中医药大学第一附属医院"),
     ("附一", "南昌市第一医院"),  # 附 comes from 附属
     ("同济", "华中科技大学同济医学院附属协和医院"),  # the owner's 同济 is not the hospital's own name
     ("南方医院", "南方医科大学珠江医院"),

@@ -12,6 +12,7 @@ from api.catalog import Catalog, parse_min_grade
 from api.context import API, catalog, db, live, service_index
 from api.errors import bad_request, not_found
 from directory.eligibility import VERDICTS, decide, hospital_brief, subject, verdict_answer
+from directory.teams import team_evidence
 
 bp = Blueprint("hospitals", __name__)
 _ADCODE = re.compile(r"^\d{6}$")
@@ -72,8 +73,8 @@ def hospitals():
     city_adcode = None
     if city_q:
         city_adcode = cat.resolve_city(city_q).city_adcode
-        clauses.append("city_adcode = ?")
-        args.append(city_adcode)
+        clauses.append("(city_adcode = ? or province_adcode = ?)")  # a country abroad holds its hospitals
+        args.extend([city_adcode, city_adcode])
     grade = params.text("grade", max_len=20)
     if grade:
         if grade in ("unknown", "未知"):
@@ -155,5 +156,6 @@ def hospital(hospital_id: str):
             "aliases": [{"alias": a, "sources": src} for a, src in queries.aliases_of(conn, hid).items()],
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
-            "services": svc, "listings": listings}
+            "services": svc, "listings": listings,
+            "teams": [team_evidence(t) for t in cat.teams.get(hid, [])]}
     return jsonify(body)

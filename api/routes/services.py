@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify
 
 from api import params, queries
 from api.context import API, catalog, db, resolve_service
-from api.errors import bad_request
+from api.errors import bad_request, not_found
 from directory.eligibility import place_coverage
 
 bp = Blueprint("services", __name__)
@@ -14,15 +14,45 @@ bp = Blueprint("services", __name__)
 @bp.get(f"{API}/services")
 def services():
     listed = queries.listed_counts(db())
+    cat = catalog()
     out = []
-    for s in catalog().services.values():
+    for s in cat.services.values():
         item = s.full()
         if s.kind == "city_coverage":
             item["covered_areas"] = len(s.areas)
         else:
             item["listed_hospitals"] = listed.get(s.id, 0)
+        item["how_to_use"] = cat.how_to_use(s.id)["say"]
         out.append(item)
     return jsonify({"count": len(out), "results": out})
+
+
+@bp.get(f"{API}/services/<service_id>")
+def service(service_id: str):
+    """One service with its whole catalog entry: every statement by aspect, with its manual line."""
+    from directory.service_catalog import grouped
+
+    cat = catalog()
+    if len(service_id) > 100:
+        raise not_found("unknown_service", "no such service id")
+    sid = cat.merged.get(service_id, service_id)
+    s = cat.services.get(sid)
+    if s is None:
+        close = [x.brief() for x in cat.services.values() if service_id in x.id or service_id in x.name]
+        raise not_found("unknown_service", f"no service with id {service_id!r}; ids are like 002-green-channel",
+                        close[:10])
+    conn = db()
+    merged = [{"id": m, "name": n} for m, n in conn.execute(
+        "select service_id, name from service_merges where merged_into = ?", (s.id,))] if cat.merged else []
+    item = s.full()
+    if s.kind == "city_coverage":
+        item["covered_areas"] = len(s.areas)
+    elif s.kind != "no_list":
+        item["listed_hospitals"] = queries.listed_counts(conn).get(s.id, 0)
+    conds = cat.conditions.get(s.id, [])
+    return jsonify({**item, "how_to_use": cat.how_to_use(s.id), "conditions": grouped(conds),
+                    "condition_count": len(conds), "merged_services": merged,
+                    "row_restrictions": [r for (sid2, _h), r in cat.restrictions.items() if sid2 == s.id]})
 
 
 @bp.get(f"{API}/coverage")

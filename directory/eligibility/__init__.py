@@ -25,14 +25,22 @@ from directory.eligibility.nearest import (
     origin_for,
     verdict_answer,
 )
-from directory.eligibility.rules import RULES, RequestedGrade, Rule, RuleResult, Subject, rules_for
+from directory.eligibility.rules import (
+    RULES,
+    CallerFacts,
+    RequestedGrade,
+    Rule,
+    RuleResult,
+    Subject,
+    rules_for,
+)
 from directory.eligibility.services import Service, SourceNote
 from directory.eligibility.subjects import candidates, subject
 from directory.eligibility.verdict import Verdict, decide
 from directory.eligibility.vocabulary import VERDICT_LABELS, VERDICTS
 
 __all__ = [
-    "RULES", "VERDICTS", "VERDICT_LABELS", "EligibilityContext", "GradeRequirement", "LookupFailed", "Origin",
+    "RULES", "VERDICTS", "CallerFacts", "VERDICT_LABELS", "EligibilityContext", "GradeRequirement", "LookupFailed", "Origin",
     "QueriedPlace", "RequestedGrade", "Rule", "RuleResult", "Service", "ServiceIndex", "SourceNote", "Subject",
     "Verdict", "candidates", "decide", "find_place", "find_service", "grade_parts", "grade_rank", "hospital_brief",
     "nearest", "origin_for", "parse_min_grade", "place_coverage", "rules_for", "subject", "verdict_answer",

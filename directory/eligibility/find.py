@@ -106,6 +106,13 @@ def find_place(regions: Regions, query: str) -> QueriedPlace:
         a = place_from_name(_SPACE.sub("", query))
         if a.status in ("exact", "alias") and a.city_adcode:
             m, from_address = a, True
+    if not (m.city_adcode or m.province_adcode or m.candidates):
+        # Not a place in China: a city, US state or country abroad (伦敦, London, 佛罗里达州, 日本, 首尔).
+        r = regions.abroad(query)
+        if r:
+            country = r["country"]
+            how = f"{query} = {r['name']} / {r['name_en']}（{regions.name_of(country) or country}，境外地点）"
+            return QueriedPlace(query, country, r["adcode"], None, r["adcode"], how)
     if m.candidates and not m.city_adcode:
         raise LookupFailed("ambiguous_city", f"city {query!r} is ambiguous: {m.reason}",
                            [c for c in (regions.brief(a) for a in m.candidates) if c])

@@ -98,7 +98,10 @@ class ServiceIndex:
         by_place: dict[str, list[int]] = {}
         for i, it in enumerate(items):
             h = it.subject.hospital
-            for code in {h.city_adcode, h.district_adcode} - {None}:
+            codes = {h.city_adcode, h.district_adcode} - {None}
+            if (h.row.get("country") or "中国") != "中国" and h.row.get("province_adcode"):
+                codes.add(h.row["province_adcode"])  # a country abroad is a place too (日本)
+            for code in codes:
                 by_place.setdefault(code, []).append(i)
         self.by_place = {c: np.array(ix, dtype=int) for c, ix in by_place.items()}
         self.ids = {it.subject.hospital.id: i for i, it in enumerate(items)}
@@ -172,16 +175,24 @@ def _count_say(counts: Counter) -> str:
 
 
 def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, origin: Origin | None,
-            limit: int) -> dict[str, Any]:
+            limit: int, only: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     """The answer for `service` around `place`: hospitals in the place (answered for the place itself: a
     county or county-level city by name, else the city; for a hospital list asked for a county, the
     list's nearest hospitals elsewhere fill the remaining places), else — unless the place is covered and
     simply has no known hospital — the nearest elsewhere; with coverage, notes, origin and a Chinese
-    message."""
+    message. `only`: hospital id → the evidence that keeps it (a specialty filter: the matching teams);
+    other hospitals are left out."""
     s, regions = idx.service, ctx.regions
+
+    def kept(positions: np.ndarray) -> np.ndarray:
+        if only is None:
+            return positions
+        return np.array([p for p in positions if idx.items[p].subject.hospital.id in only], dtype=int)
+
     p_name = regions.name_of(place.scope) or place.scope
     coverage = place_coverage(ctx, s, place) if s.kind == "city_coverage" else None
-    in_place = _ranked(idx, idx.positions(place), origin)
+    in_place = _ranked(idx, kept(idx.positions(place)), origin)
+    in_place_ids = {int(i) for i in idx.positions(place)}
     counts = Counter(idx.items[i].verdict.verdict for i, _d, _p in in_place)
     out: dict[str, Any] = {"in_city_count": len(in_place), "eligible_total": len(idx.items),
                            "verdict_counts": dict(counts)}
@@ -194,7 +205,7 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
         if place.county_level and coverage is None and len(chosen) < limit:
             # A county asked by name is answered for itself; a list's hospitals nearby (in its city) follow.
             others = np.setdiff1d(np.arange(len(idx.items)), idx.positions(place), assume_unique=True)
-            more = _ranked(idx, others, origin, limit - len(chosen), usable_first=False)
+            more = _ranked(idx, kept(others), origin, limit - len(chosen), usable_first=False)
             if more:
                 chosen = chosen + more
                 message += f"另列出附近其他地方的 {len(more)} 家。"
@@ -205,7 +216,7 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
     else:
         everywhere = np.arange(len(idx.items))
         others = np.setdiff1d(everywhere, idx.positions(place), assume_unique=True)
-        chosen = _ranked(idx, others, origin, limit, usable_first=False)
+        chosen = _ranked(idx, kept(others), origin, limit, usable_first=False)
         head = coverage["say"] if coverage else f"{p_name}没有{s.name}名单上的医院"
         if chosen:
             where: list[str] = []
@@ -223,7 +234,9 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
         it = idx.items[i]
         h = it.subject.hospital
         item = dict(it.answer)
-        in_place_flag = (h.district_adcode == place.scope) if place.county_level else (h.city_adcode == place.city_adcode)
+        if only is not None:
+            item["evidence"] = only[h.id]
+        in_place_flag = (h.district_adcode == place.scope) if place.county_level else i in in_place_ids
         item.update({"distance_km": d, "distance_precision": precision,
                      "distance_note": _distance_note(regions, origin, h.row, precision, d) if origin and d is not None
                      else None, "in_city": in_place_flag})

@@ -29,11 +29,17 @@ def district_kind(adcode: str | None, name: str | None) -> PlaceKind | None:
     return "district" if tail <= 20 else "county" if tail <= 80 else "county_city"
 
 
+def abroad_key(text: str) -> str:
+    """Compare place names abroad: one space, lower case, brackets of either width alike."""
+    return " ".join(text.split()).lower().replace("（", "(").replace("）", ")")
+
+
 class Regions:
     """The registry's `regions` table in memory (adcode → row)."""
 
     def __init__(self, rows: dict[str, dict[str, Any]]) -> None:
         self.rows = rows
+        self.abroad_names: dict[str, list[str]] = {}
         self._has_children = {r["parent_adcode"] for r in rows.values() if r.get("parent_adcode")}
         self._all_districts: dict[str | None, bool] = {}
 
@@ -41,7 +47,30 @@ class Regions:
     def load(cls, conn: sqlite3.Connection) -> Regions:
         cur = conn.execute("select adcode, name, level, parent_adcode, lat, lon, tier from regions")
         cols = [d[0] for d in cur.description]
-        return cls({r[0]: dict(zip(cols, r, strict=True)) for r in cur})
+        rows = {r[0]: dict(zip(cols, r, strict=True)) for r in cur}
+        abroad: dict[str, list[str]] = {}
+        if conn.execute("select 1 from sqlite_master where name = 'overseas_places'").fetchone():
+            # Countries, US states and cities abroad (geodata/abroad.py): places like any other, never 6-digit.
+            for code, name, name_en, level, country, parent, lat, lon, aliases in conn.execute(
+                    "select code, name, name_en, level, country, parent_code, lat, lon, aliases from overseas_places"):
+                rows[code] = {"adcode": code, "name": name, "level": level, "parent_adcode": parent, "lat": lat,
+                              "lon": lon, "tier": None, "name_en": name_en, "country": country, "abroad": True}
+                for label in (name, name_en, *(aliases or "").split("|")):
+                    if label:
+                        abroad.setdefault(abroad_key(label), []).append(code)
+        regions = cls(rows)
+        regions.abroad_names = abroad
+        return regions
+
+    def abroad(self, query: str) -> dict[str, Any] | None:
+        """A city (else US state, else country) abroad by its Chinese or English name or code."""
+        order = {"city": 0, "region": 1, "country": 2}
+        codes = set(self.abroad_names.get(abroad_key(query), []))
+        if query.strip() in self.rows and self.rows[query.strip()].get("abroad"):
+            codes.add(query.strip())
+        if not codes:
+            return None
+        return self.rows[min(codes, key=lambda c: (order[self.rows[c]["level"]], c))]
 
     def get(self, adcode: str | None) -> dict[str, Any] | None:
         return self.rows.get(adcode or "")

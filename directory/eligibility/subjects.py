@@ -37,12 +37,12 @@ def _listings(conn: sqlite3.Connection, s: Service, where: str, args: list | tup
     if not s.tables:
         return listings
     sql = ("select l.id, l.hospital_id, l.source_file, l.line, l.raw_name, l.raw_province, l.raw_city, l.table_id, "
-           "l.note from listings l join hospitals h on h.id = l.hospital_id "
+           "l.note, l.row_note from listings l join hospitals h on h.id = l.hospital_id "
            f"where l.table_id in ({_marks(len(s.tables))}) and {where} order by l.source_file, l.line")
     for r in conn.execute(sql, [*s.tables, *args]):
         listings.setdefault(r[1], []).append({
             "service_id": s.id, "source_file": r[2], "line": r[3], "raw_name": r[4], "raw_province": r[5],
-            "raw_city": r[6], "listing_id": r[0], "table_id": r[7], "note": r[8]})
+            "raw_city": r[6], "listing_id": r[0], "table_id": r[7], "note": r[8], "row_note": r[9]})
     return listings
 
 

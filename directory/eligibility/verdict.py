@@ -111,5 +111,6 @@ def decide(ctx: EligibilityContext, service: Service, subject: Subject, extra: l
     if service.id not in cache:
         cache[service.id] = rules_for(service)
     rules = cache[service.id] + list(extra or [])
-    results = tuple(rule.check(subject, ctx) for rule in rules)
+    # A rule with nothing to say about this hospital (a row note that restricts nothing) returns None.
+    results = tuple(r for rule in rules if (r := rule.check(subject, ctx)) is not None)
     return Verdict(service, subject.hospital, combine(list(results)), results)

@@ -26,7 +26,8 @@ CLASS_LABELS: dict[str | None, str] = {"stated": "来源载明", "inferred": "�
 FACT_LABELS: dict[str, str] = {
     "city": "所在城市", "district": "所在区县", "grade": "医院等级", "ownership": "公立或民营",
     "facility_type": "机构类型", "inpatient": "能否收治住院", "listing": "服务名单", "point": "位置",
-    "coverage": "是否在覆盖范围", "city_proper": "是否在市辖区",
+    "coverage": "是否在覆盖范围", "city_proper": "是否在市辖区", "row_note": "名单行备注",
+    "sum_insured": "主险保额", "waiting_period": "确诊日期与等待期",
 }
 # Answers list hospitals a caller can use first (eligible and likely alike), then those to check.
 USABLE: frozenset[str] = frozenset({"eligible", "likely"})

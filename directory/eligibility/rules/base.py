@@ -75,7 +75,8 @@ class Rule:
     def prepare(cls, ctx: EligibilityContext, conn: sqlite3.Connection) -> None:
         """Load what the rule needs from the registry once (default: nothing)."""
 
-    def check(self, subject: Subject, ctx: EligibilityContext) -> RuleResult:
+    def check(self, subject: Subject, ctx: EligibilityContext) -> RuleResult | None:
+        """The outcome on one hospital; None when the rule has nothing to say about it."""
         raise NotImplementedError
 
     def result(self, outcome: Outcome, facts: tuple[Fact, ...] | list[Fact], say: str,

@@ -15,6 +15,9 @@ class Listed(Rule):
 
     def check(self, subject: Subject, ctx) -> RuleResult:
         s = self.service
+        if s.kind == "no_list":  # the manual describes the service without naming any hospital
+            fact = Fact("listing", None, None, "手册未印医院名单", None)
+            return self.result("unknown", [fact], f"{s.name}不按医院名单提供，手册没有印医院名单，请按其使用方式申请")
         if subject.listings:
             first = subject.listings[0]
             lines = "、".join(str(e["line"]) for e in subject.listings[:5])
