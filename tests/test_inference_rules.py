@@ -110,7 +110,7 @@ def test_bad_rule_rows_name_the_file_and_line(tmp_path, row, message):
 
 def test_a_campus_takes_the_range_of_its_institutions_stated_grade(db):
     row = db.execute("SELECT grade, grade_class, grade_source FROM hospitals "
-                     "WHERE name = '中国医学科学院北京协和医院东单院区'").fetchone()
+                     "WHERE name = '中国医学科学院北京协和医院西单院区'").fetchone()
     assert (row["grade"], row["grade_class"]) == ("二级及以上", "inferred")  # its institution is 三级甲等 (stated)
     assert row["grade_source"].startswith("rule campus_rules.tsv:2 campus-of-graded-institution")
     rule = db.execute("SELECT * FROM inference_rules WHERE rule LIKE 'campus_rules.tsv:%'").fetchone()

@@ -106,5 +106,5 @@ def test_at_most_5_percent_of_in_city_answers_are_unknown(db):
                 unknown += v.verdict == "unknown"
                 if v.verdict == "unknown":  # an open answer still says what to verify
                     assert v.as_dict()["to_check"], (s.id, sub.hospital.name)
-    # Measured on the bundled build: 226 of 4,707 (4.8 %); 1,743 (37.0 %) before this work.
-    assert total > 4000 and unknown <= 0.05 * total, (unknown, total)
+    # Measured on the bundled build: 156 of 3,464 (4.5 %); 1,221 (35.2 %) before this work (main at 33a71f9).
+    assert total > 3000 and unknown <= 0.05 * total, (unknown, total)
