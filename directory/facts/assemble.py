@@ -451,16 +451,12 @@ def known_fact_candidates(rows, listing_at: dict[tuple[str, int], dict], by_id: 
     """Stated facts from the reviewed rows (knowledge/hospital_facts.tsv), each on the hospital its
     manual_ref's listing resolved to; the row must name a real listing and copy the name printed there."""
     out = []
+    docs = {d for d, _line in listing_at}
     for kf in rows:
         where = f"{kf.path}:{kf.line}"
-        li = listing_at.get((kf.doc, kf.manual_line))
+        li = reviewed_listing(where, kf.doc, kf.manual_line, kf.manual_ref, kf.manual_name, docs, listing_at, by_id)
         if li is None:
-            raise FactsError(f"{where}: manual_ref {kf.manual_ref} is not a listing of any manual "
-                             f"(expected '{kf.manual_name}')")
-        if (li["raw_name"] or "").strip() != kf.manual_name:
-            raise FactsError(f"{where}: manual {kf.manual_ref} prints '{li['raw_name']}', not '{kf.manual_name}'")
-        if by_id[li["hospital_id"]]["country"] != "中国":
-            raise FactsError(f"{where}: manual {kf.manual_ref} '{kf.manual_name}' is not a hospital in mainland China")
+            continue  # the manual it cites is not among this build's sources
         out.append(Fact(li["hospital_id"], kf.fact, kf.value, "stated", kf.source,
                         f"reviewed: {kf.evidence} (printed as '{kf.manual_name}' at manual {kf.manual_ref})",
                         W_KNOWLEDGE))
@@ -560,6 +556,22 @@ def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: C
     return campuses, institutions
 
 
+
+def reviewed_listing(where: str, doc: str, line: int, ref: str, printed: str, docs: set[str],
+                     listing_at: dict[tuple[str, int], dict], by_id: dict[str, dict]) -> dict | None:
+    """The mainland listing a reviewed knowledge row cites (NNN:LINE, with the name printed there), or None
+    when that manual is not among this build's sources; a wrong line or name is an error naming the row."""
+    if doc not in docs:
+        return None
+    li = listing_at.get((doc, line))
+    if li is None:
+        raise FactsError(f"{where}: manual_ref {ref} is not a listing of any manual (expected '{printed}')")
+    if (li["raw_name"] or "").strip() != printed:
+        raise FactsError(f"{where}: manual {ref} prints '{li['raw_name']}', not '{printed}'")
+    if by_id[li["hospital_id"]]["country"] != "中国":
+        raise FactsError(f"{where}: manual {ref} '{printed}' is not a hospital in mainland China")
+    return li
+
 def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],
                         by_id: dict[str, dict]) -> list[Fact]:
     """District and address facts from the reviewed addresses (knowledge/hospital_addresses.tsv), each on
@@ -569,21 +581,14 @@ def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str
     names = place_index().names
     klass, weight = district_weight("knowledge_address")
     out: list[Fact] = []
-    in_build = {doc for doc, _line in listing_at}
+    docs = {d for d, _line in listing_at}
     for ka in rows:
         where = f"{ka.path}:{ka.line}"
-        if ka.doc not in in_build:
-            continue  # the manual it cites is not among this build's sources (another sources folder)
-        li = listing_at.get((ka.doc, ka.manual_line))
+        li = reviewed_listing(where, ka.doc, ka.manual_line, ka.manual_ref, ka.manual_name, docs, listing_at, by_id)
         if li is None:
-            raise FactsError(f"{where}: manual_ref {ka.manual_ref} is not a listing of any manual "
-                             f"(expected '{ka.manual_name}')")
-        if (li["raw_name"] or "").strip() != ka.manual_name:
-            raise FactsError(f"{where}: manual {ka.manual_ref} prints '{li['raw_name']}', not '{ka.manual_name}'")
+            continue  # the manual it cites is not among this build's sources (another sources folder)
         hid = li["hospital_id"]
         h = by_id[hid]
-        if h["country"] != "中国":
-            raise FactsError(f"{where}: manual {ka.manual_ref} '{ka.manual_name}' is not a hospital in mainland China")
         text = f"address '{ka.address}' ({ka.evidence}): {ka.reason}"
         out.append(Fact(hid, "district", ka.district, klass, ka.source, text, weight))
         if h.get("city_adcode") == ka.city:
