@@ -21,6 +21,7 @@ from pathlib import Path
 
 from directory.build import build
 from directory.facts.address_check import check_known_addresses, describe
+from directory.facts.validation import rule_lines
 from directory.locations import bundled_sources_dir
 
 KINDS = [  # (label, column that holds the value, class column, value filter)
@@ -81,6 +82,7 @@ def main() -> None:
                           "WHERE hospital_id IS NOT NULL").fetchone()
     print(f"reference_hospitals: {conn.execute('SELECT count(*) FROM reference_hospitals').fetchone()[0]} rows, "
           f"{linked[0]} linked to {linked[1]} hospitals")
+    print("\n".join(rule_lines(conn)))
     conn.close()
     print("\n".join(describe(*check_known_addresses(db, bundled_sources_dir() / "reference"))))
 

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from directory.eligibility import EligibilityContext, candidates, decide  # noqa: E402
+from directory.facts.validation import rule_lines  # noqa: E402
 
 KINDS = ("eligible", "likely", "not_eligible", "unknown")
 
@@ -91,6 +92,8 @@ def main() -> None:
           + f"  {pct(total['unknown'], shown):>16}")
     print(f"unknown share of in-city answers: {pct(total['unknown'], n).strip()} of all verdicts, "
           f"{pct(total['unknown'], shown).strip()} of the answers shown (target <= 5 %)")
+    print()
+    print("\n".join(rule_lines(conn)))
     conn.close()
 
 

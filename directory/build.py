@@ -286,6 +286,7 @@ def build(out: Path, manifest: Manifest | None = None, progress: Progress = _qui
         **extra_tables,
         "facts": [{"id": i, **f} for i, f in enumerate(facts.facts, 1)],
         "reference_hospitals": facts.reference_hospitals,
+        "inference_rules": facts.rules,
     }
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -64,6 +64,11 @@ TABLES: dict[str, dict] = {
         pk=("source_file", "line"),
         foreign_keys=[("hospital_id", "hospitals", "id")],
     ),
+    "inference_rules": dict(
+        columns={"rule": str, "fact": str, "conclusion": str, "applicable": int, "agree": int, "disagree": int,
+                 "agreement": float, "used": int, "rationale": str, "disagreements": str},
+        pk="rule",
+    ),
     "verdicts": dict(
         columns={"service_id": str, "hospital_id": str, "verdict": str, "verdict_label": str, "say": str,
                  "reasons": str, "facts_used": str, "to_check": str, "inferred": str, "evidence": str},

@@ -215,7 +215,9 @@ def load_catalog(manifest: Manifest, path: Path | None = None, merged: dict[str,
     """
     merged = merged or {}
     path = path or sources_dir() / CATALOG_FILE
-    if not path.exists() and not any(d.origin == "bundled" for d in manifest.documents):
+    if not path.exists():
+        # A sources folder without a catalog (a synthetic or third-party set of lists) has no prose to cite:
+        # its services answer without "how to use". The bundled folder ships one, checked by the tests.
         return Catalog([])
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

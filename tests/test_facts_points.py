@@ -47,12 +47,18 @@ def test_a_same_site_link_gives_a_stated_exact_point_and_its_district(db):
     # the point, 1.7 km inside 东城区, agrees with it.
     assert (h["district"], h["district_class"]) == ("东城区", "stated")
     assert h["district_source"].startswith("knowledge hospital_addresses.tsv:")
-    # No name, cell, reference or reviewed address gives 北京丰台医院's district: its point, 4.2 km
-    # inside 丰台区, does (inferred).
+    # No name, cell, reference or reviewed address gives 贵州省肿瘤医院's district: its point, 1.2 km
+    # inside 云岩区, does (inferred).
+    h = _hospital(db, "贵州省肿瘤医院")
+    assert (h["geo_precision"], h["point_class"]) == ("exact", "stated")
+    assert (h["district"], h["district_class"]) == ("云岩区", "inferred")
+    assert h["district_source"].startswith("rule point-in-district: wikidata Q30260457")
+    # 北京丰台医院's name reads 丰台区 (丰台 right after 北京: district_rules.tsv); its point, 4.2 km inside
+    # 丰台区, agrees and is counted by the point-in-district check instead.
     h = _hospital(db, "北京丰台医院")
     assert (h["geo_precision"], h["point_class"]) == ("exact", "stated")
     assert (h["district"], h["district_class"]) == ("丰台区", "inferred")
-    assert h["district_source"].startswith("rule point-in-district: wikidata Q30260302")
+    assert h["district_source"].startswith("rule district_rules.tsv:2 city-then-county")
 
 
 def test_a_point_outside_the_city_is_rejected_and_kept_visible(db):
@@ -82,7 +88,7 @@ def test_overseas_points_need_the_same_country(db):
 def test_every_exact_point_lies_in_its_city_polygon(db):
     rows = db.execute("SELECT name, city_adcode, lat, lon FROM hospitals WHERE geo_precision = 'exact' "
                       "AND country = '中国'").fetchall()
-    assert len(rows) == 5  # 协和, 积水潭, 瑞金, 湘雅二院, 北京丰台医院
+    assert len(rows) == 6  # 协和, 积水潭, 瑞金, 湘雅二院, 北京丰台医院, 贵州省肿瘤医院
     assert all(polygon(r["city_adcode"]).covers(Point(r["lon"], r["lat"])) for r in rows)
 
 

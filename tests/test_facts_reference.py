@@ -49,6 +49,30 @@ def test_look_alikes_the_matcher_scores_95_are_not_linked(db, name):
     assert db.execute("SELECT hospital_id FROM reference_hospitals WHERE name = ?", (name,)).fetchone()[0] is None
 
 
+@pytest.mark.parametrize("line, name, linked", [
+    (1466, "武进中医医院", "常州市武进中医医院"),  # no county column; its own name states 武进
+    (3003, "罗湖区人民医院", "深圳市罗湖区人民医院"),  # county 罗湖区, which the hospital's name states
+    (3004, "第二人民医院", None),  # 深圳's 第二人民医院 under 福田区: the hospital's name states no county to confirm it
+])
+def test_a_row_without_its_city_links_with_the_city_in_front_when_its_county_confirms(db, line, name, linked):
+    row = db.execute("SELECT r.name, h.name AS hospital, r.link_reason FROM reference_hospitals r "
+                     "LEFT JOIN hospitals h ON h.id = r.hospital_id WHERE r.line = ?", (line,)).fetchone()
+    assert (row["name"], row["hospital"]) == (name, linked)
+    if linked:
+        assert row["link_reason"].startswith("with its city in front")
+
+
+def test_a_row_filed_under_the_city_proper_states_it(db):
+    # 扬州's list files its city hospitals under '市区', 镇江's under '镇江市区': stated, citing the row.
+    rows = {r["name"]: r for r in db.execute(
+        "SELECT name, city_proper, city_proper_class, city_proper_source FROM hospitals "
+        "WHERE name IN ('扬州市第三人民医院', '镇江市第一人民医院')")}
+    assert len(rows) == 2
+    for r in rows.values():
+        assert (r["city_proper"], r["city_proper_class"]) == (1, "stated")
+        assert r["city_proper_source"].startswith("reference fever_clinics_2020.tsv:") and "市区" in r["city_proper_source"]
+
+
 def test_a_linked_row_gives_alias_address_district_and_level(db):
     hid = db.execute("SELECT id FROM hospitals WHERE name = '唐山市人民医院'").fetchone()[0]
     assert db.execute("SELECT count(*) FROM aliases WHERE hospital_id = ? AND source = "

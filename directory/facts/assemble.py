@@ -16,10 +16,11 @@ from pathlib import Path
 
 from directory.facts import city_proper as proper_mod
 from directory.facts import district as district_mod
-from directory.facts import facility, grade, ownership
+from directory.facts import facility, grade, ownership, proper_rules
 from directory.facts import point as point_mod
-from directory.facts.knowledge import district_weight
+from directory.facts.knowledge import district_rules, district_weight
 from directory.facts.known_addresses import ADDRESSES_FILE, KnownAddress, known_addresses
+from directory.facts.known_facts import FACTS_FILE, known_facts
 from directory.facts.names import without_brackets
 from directory.facts.place import PlaceEvidence, decide_city, source_of
 from directory.facts.records import FACT_KINDS, Fact, FactsError, choose
@@ -34,6 +35,7 @@ from directory.facts.reference import (
     reference_rows,
     registry_index,
 )
+from directory.facts.validation import validation
 from directory.facts.wikidata import ITEMS_FILE, LINKS_FILE, WikidataLink, read_items, read_links, wanted_qids
 from geodata.divisions import province_of
 from geodata.place_index import place_index
@@ -44,6 +46,7 @@ SHORT = 200
 # (knowledge/hospital_addresses.tsv), which is used only where no source gives an address.
 W_ADDRESS_IMPORT, W_ADDRESS_REFERENCE, W_ADDRESS_KNOWLEDGE = 3, 2, 1
 NOT_HOSPITALS = {"门诊部", "诊所", "体检机构"}  # not graded as hospitals: no inferred grade
+W_KNOWLEDGE = 0  # a reviewer's row (knowledge/hospital_facts.tsv): below every source's statement
 
 
 class Candidates:
@@ -70,6 +73,7 @@ class FactsResult:
     aliases: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     report: dict[str, str] = field(default_factory=dict)
+    rules: list[dict] = field(default_factory=list)  # the `inference_rules` table: each rule's validation
 
 
 def _short(f: Fact) -> str:
@@ -217,6 +221,27 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         f"{sum(1 for f in known if f.fact == 'district')} rows of {ADDRESSES_FILE} → "
         f"{len({f.hospital_id for f in known if f.fact == 'district'})} hospitals")
 
+    def source_district(hid: str, city: str | None) -> Fact | None:
+        return choose([f for f in source_facts(cands.of(hid, "district")) if district_mod.in_city(f, city)])[1]
+
+    # 2b. A county written without its suffix after the city (district_rules.tsv), validated like every rule
+    # against the districts sources state (registry and 2020 rows; never a reviewer's address).
+    stated_sites = proper_examples(hospitals, placed, links, source_district)
+    for rule in district_rules():
+        outcomes = []
+        for ex in stated_sites:
+            code = district_mod.county_after_city(ex.name, ex.city)
+            if code:
+                outcomes.append((code == ex.district, f"{ex.name} ({names.get(ex.district, ex.district)}, {ex.source})"))
+        check = validation(rule.rule_id, "district", "所写的县", rule.evidence, outcomes)
+        result.report[f"district rule {rule.rule_id}"] = check.describe()
+        result.rules.append(check.row())
+        if check.enabled:
+            for h in hospitals:
+                if _mainland(h) and h.get("city_adcode"):
+                    cands.extend(district_mod.stem_candidates(h["id"], h["name"], h["city_adcode"], rule.rule_id,
+                                                              check.describe()))
+
     def district_choice(hid: str, city: str | None) -> Fact | None:
         pool = [f for f in cands.of(hid, "district") if district_mod.in_city(f, city)]
         return choose(pool)[1]
@@ -287,15 +312,25 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                 cands.add(cf[0])
                 accepted.append(cf[0])
 
-    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up.
+    # 3b. In the city's 市辖区 or not: from the district, else an exact point, else the city's make-up,
+    # else the name (city_proper_rules.tsv, each rule validated against the districts sources state).
+    proper_checks = proper_rules.validate(stated_sites)
+    for check in proper_checks.values():
+        result.report[f"city_proper rule {check.rule_id}"] = check.describe()
+        result.rules.append(check.row())
     for h in hospitals:
         hid, city = h["id"], h.get("city_adcode")
         if not _mainland(h) or not city:
             continue
+        for lk in links_of[hid]:
+            f = proper_mod.from_reference_county(hid, lk.placed.row.county, city, lk.placed.row.ref)
+            if f:
+                cands.add(f)
         d = district_choice(hid, city)
         if d:
             cands.add(proper_mod.from_district(hid, d))
             continue
+        cands.extend(proper_rules.candidates(hid, h["name"], city, _is_campus(h), proper_checks))
         p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
         if p:
             lat, lon = (float(x) for x in p.value.split(","))
@@ -331,19 +366,40 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
                 if alias != h["name"]:
                     cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
 
-    # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows).
-    examples = [(r["name"], r["grade"]) for r in result.reference_hospitals if r["grade"]]
+    # 4'. Reviewed facts (knowledge/hospital_facts.tsv): stated, weighed below every source.
+    reviewed = known_fact_candidates(known_facts(), listing_at, by_id)
+    cands.extend(reviewed)
+    result.report["reviewed facts"] = (
+        f"{len(reviewed)} rows of {FACTS_FILE} → " + ", ".join(
+            f"{kind} {n}" for kind, n in sorted(Counter(f.fact for f in reviewed).items())))
+    result.report["reviewed grades checked"] = reviewed_grade_check(reviewed, cands)
+
+    # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows; never a
+    # reviewer's row, which is knowledge, not a source).
+    examples = [(r["name"], r["grade"], f"reference {r['source_file']}:{r['line']}", r["city_adcode"])
+                for r in result.reference_hospitals if r["grade"]]
     for h in hospitals:
-        stated = choose(cands.of(h["id"], "grade"))[1]
+        stated = choose(source_facts(cands.of(h["id"], "grade")))[1]
         if stated and not stated.source.startswith("reference "):  # reference rows are counted above
-            examples.append((h["name"], stated.value))
+            examples.append((h["name"], stated.value, stated.source, h.get("city_adcode")))
     checks = grade.validate_rules(examples)
     for check in checks.values():
         result.report[f"grade rule {check.rule.rule_id}"] = check.describe()
+        result.rules.append(check.validation.row())
+    campus_check = grade.validate_campus_rule(*campus_grade_examples(result.reference_hospitals, hospitals, cands,
+                                                                      alias_names))
+    if campus_check:
+        result.report[f"grade rule {campus_check.rule_id}"] = campus_check.describe()
+        result.rules.append(campus_check.row())
     for h in hospitals:
         kinds = {f.value for f in cands.of(h["id"], "facility_type")}
         if _mainland(h) and not kinds & NOT_HOSPITALS:
-            cands.extend(grade.rule_candidates(h["id"], h["name"], checks))
+            cands.extend(grade.rule_candidates(h["id"], h["name"], h.get("city_adcode"), checks))
+            parent = h.get("parent_id")
+            parent_grade = choose(cands.of(parent, "grade"))[1] if parent else None
+            if parent_grade:
+                cands.extend(grade.campus_candidate(h["id"], h["name"], by_id[parent]["name"], parent_grade,
+                                                    campus_check))
 
     # 4b. A campus without ownership evidence of its own belongs to its institution's owner.
     def own_choice(hid: str) -> Fact | None:
@@ -386,6 +442,136 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
     return result
 
 
+def source_facts(facts: list[Fact]) -> list[Fact]:
+    """The stated facts a source gives (a manual, a reference row, an import, Wikidata), not a reviewer's row."""
+    return [f for f in facts if f.klass == "stated" and not f.source.startswith("knowledge ")]
+
+
+def known_fact_candidates(rows, listing_at: dict[tuple[str, int], dict], by_id: dict[str, dict]) -> list[Fact]:
+    """Stated facts from the reviewed rows (knowledge/hospital_facts.tsv), each on the hospital its
+    manual_ref's listing resolved to; the row must name a real listing and copy the name printed there."""
+    out = []
+    docs = {d for d, _line in listing_at}
+    for kf in rows:
+        where = f"{kf.path}:{kf.line}"
+        li = reviewed_listing(where, kf.doc, kf.manual_line, kf.manual_ref, kf.manual_name, docs, listing_at, by_id)
+        if li is None:
+            continue  # the manual it cites is not among this build's sources
+        out.append(Fact(li["hospital_id"], kf.fact, kf.value, "stated", kf.source,
+                        f"reviewed: {kf.evidence} (printed as '{kf.manual_name}' at manual {kf.manual_ref})",
+                        W_KNOWLEDGE))
+    return out
+
+
+def reviewed_grade_check(reviewed: list[Fact], cands: Candidates) -> str:
+    """How the reviewed grades agree with the grade a source states for the same hospital (the check rows)."""
+    agree, disagree = 0, []
+    for f in reviewed:
+        if f.fact != "grade":
+            continue
+        stated = choose(source_facts(cands.of(f.hospital_id, "grade")))[1]
+        if stated is None:
+            continue
+        if grade.consistent(f.value, stated.value):
+            agree += 1
+        else:
+            disagree.append(f"{f.source} says {f.value}, {stated.source} says {stated.value}")
+    n = agree + len(disagree)
+    share = f"{agree / n:.1%}" if n else "–"
+    return (f"{agree}/{n} agree ({share}) with the grade a source states"
+            + (f"; disagree: {'; '.join(disagree)}" if disagree else ""))
+
+
+def _is_campus(h: dict) -> bool:
+    return bool(h.get("parent_id") or h.get("campus"))
+
+
+def proper_examples(hospitals: list[dict], placed: list[PlacedRow], links: list[Link],
+                    source_district) -> list[proper_rules.ProperExample]:
+    """Sites whose district a source states: registry hospitals (the district a list, an import or a 2020
+    row states — not a reviewer's address) and 2020 rows (their address read inside their city, else their
+    county column), a row linked to a registry example counted once, as that hospital; each marked main
+    site or campus."""
+    from directory.names import normalize_cached
+
+    out = []
+    counted = set()
+    for h in hospitals:
+        city = h.get("city_adcode")
+        if not _mainland(h) or not city:
+            continue
+        d = source_district(h["id"], city)
+        if d:
+            out.append(proper_rules.ProperExample(h["name"], city, d.value, d.source, _is_campus(h)))
+            counted.add(h["id"])
+    linked = {(lk.placed.row.file, lk.placed.row.line): lk.hospital_id for lk in links}
+    for p in placed:
+        if not p.city_adcode or linked.get((p.row.file, p.row.line)) in counted:
+            continue
+        district = None
+        if p.row.address:
+            district = district_mod.district_from_address(p.row.address, p.city_adcode).district
+        district = district or p.county_adcode
+        if not district:
+            continue
+        out.append(proper_rules.ProperExample(p.row.name, p.city_adcode, district, p.row.ref,
+                                              normalize_cached(p.row.name).campus is not None))
+    return out
+
+
+def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: Candidates,
+                          alias_names: dict[str, dict[str, str]]):
+    """Examples for the campus grade rule: campuses with a stated grade of their own (2020 rows whose name
+    carries a campus; registry campuses), and the institutions with a stated grade they may belong to
+    (2020 rows without a campus; registry main sites by every name), keyed by grade.institution_key in
+    their city. A key two different institutions share is dropped (no guessing which is meant)."""
+    from directory.names import normalize_cached
+
+    campuses: list[tuple[str, str, str, str]] = []
+    found: dict[tuple[str, tuple[str, bool]], set[tuple[str, str, str, str]]] = defaultdict(set)
+    for r in reference:
+        if not r["grade"] or not r["city_adcode"]:
+            continue
+        ref = f"reference {r['source_file']}:{r['line']}"
+        if normalize_cached(r["name"]).campus is not None:
+            campuses.append((r["name"], r["grade"], ref, r["city_adcode"]))
+            continue
+        key = grade.institution_key(r["name"], r["city_adcode"])
+        if key:
+            found[(r["city_adcode"], key)].add((r["hospital_id"] or ref, r["name"], r["grade"], ref))
+    for h in hospitals:
+        city = h.get("city_adcode")
+        stated = choose(source_facts(cands.of(h["id"], "grade")))[1]
+        if not _mainland(h) or not city or stated is None:
+            continue
+        if _is_campus(h):
+            if not stated.source.startswith("reference "):  # reference rows are counted above
+                campuses.append((h["name"], stated.value, stated.source, city))
+            continue
+        for name in {h["name"], *alias_names.get(h["id"], {})}:
+            key = grade.institution_key(name, city)
+            if key:
+                found[(city, key)].add((h["id"], h["name"], stated.value, stated.source))
+    institutions = {k: min(v)[1:] for k, v in found.items() if len({x[0] for x in v}) == 1}
+    return campuses, institutions
+
+
+
+def reviewed_listing(where: str, doc: str, line: int, ref: str, printed: str, docs: set[str],
+                     listing_at: dict[tuple[str, int], dict], by_id: dict[str, dict]) -> dict | None:
+    """The mainland listing a reviewed knowledge row cites (NNN:LINE, with the name printed there), or None
+    when that manual is not among this build's sources; a wrong line or name is an error naming the row."""
+    if doc not in docs:
+        return None
+    li = listing_at.get((doc, line))
+    if li is None:
+        raise FactsError(f"{where}: manual_ref {ref} is not a listing of any manual (expected '{printed}')")
+    if (li["raw_name"] or "").strip() != printed:
+        raise FactsError(f"{where}: manual {ref} prints '{li['raw_name']}', not '{printed}'")
+    if by_id[li["hospital_id"]]["country"] != "中国":
+        raise FactsError(f"{where}: manual {ref} '{printed}' is not a hospital in mainland China")
+    return li
+
 def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],
                         by_id: dict[str, dict]) -> list[Fact]:
     """District and address facts from the reviewed addresses (knowledge/hospital_addresses.tsv), each on
@@ -395,18 +581,14 @@ def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str
     names = place_index().names
     klass, weight = district_weight("knowledge_address")
     out: list[Fact] = []
+    docs = {d for d, _line in listing_at}
     for ka in rows:
         where = f"{ka.path}:{ka.line}"
-        li = listing_at.get((ka.doc, ka.manual_line))
+        li = reviewed_listing(where, ka.doc, ka.manual_line, ka.manual_ref, ka.manual_name, docs, listing_at, by_id)
         if li is None:
-            raise FactsError(f"{where}: manual_ref {ka.manual_ref} is not a listing of any manual "
-                             f"(expected '{ka.manual_name}')")
-        if (li["raw_name"] or "").strip() != ka.manual_name:
-            raise FactsError(f"{where}: manual {ka.manual_ref} prints '{li['raw_name']}', not '{ka.manual_name}'")
+            continue  # the manual it cites is not among this build's sources (another sources folder)
         hid = li["hospital_id"]
         h = by_id[hid]
-        if h["country"] != "中国":
-            raise FactsError(f"{where}: manual {ka.manual_ref} '{ka.manual_name}' is not a hospital in mainland China")
         text = f"address '{ka.address}' ({ka.evidence}): {ka.reason}"
         out.append(Fact(hid, "district", ka.district, klass, ka.source, text, weight))
         if h.get("city_adcode") == ka.city:

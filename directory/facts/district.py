@@ -126,3 +126,28 @@ def county_candidates(hid: str, county: str, county_adcode: str | None, reason: 
         return []
     klass, weight = district_weight("reference_county")
     return [Fact(hid, "district", county_adcode, klass, source, f"county '{county}': {reason}", weight)]
+
+
+def county_after_city(name: str, city: str) -> str | None:
+    """The county-level unit a name writes without its suffix right after its own city ('青岛市胶州中心医院' in
+    青岛 → 胶州市), or None (a suffixed county is read by the name rule; an ambiguous stem gives nothing)."""
+    from directory.facts.names import leading_places, without_brackets
+    from geodata.name_places import place_from_name
+
+    if place_from_name(name).district_adcode:
+        return None
+    _, found = leading_places(without_brackets(name))
+    if len(found) < 2 or city not in found[0][1]:
+        return None
+    codes = [c for c in found[1][1] if level_of(c) == "district" and city_of(c) == city]
+    return codes[0] if len(codes) == 1 else None
+
+
+def stem_candidates(hid: str, name: str, city: str, rule_id: str, check_text: str) -> list[Fact]:
+    code = county_after_city(name, city)
+    if not code:
+        return []
+    klass, weight = district_weight("name_stem")
+    names = place_index().names
+    return [Fact(hid, "district", code, klass, f"rule {rule_id}",
+                 f"'{name}' names {names[code]} right after its city {names[city]}. Validated: {check_text}", weight)]

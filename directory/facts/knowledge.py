@@ -32,7 +32,7 @@ def place_weights() -> dict[str, tuple[str, int, str]]:
 
 
 DistrictEvidence = Literal["import_address", "list_cell", "reference_address", "reference_county",
-                           "knowledge_address", "name", "campus", "point"]
+                           "knowledge_address", "name", "campus", "name_stem", "point"]
 
 
 def district_weight(kind: DistrictEvidence) -> tuple[FactClass, int]:
@@ -120,22 +120,33 @@ class GradeRule:
     pattern: re.Pattern[str]
     grade: str
     evidence: str
+    # '{city}' / '{province}' opening the pattern: the name opens with the hospital's own prefecture-level
+    # city / its own province, and the rest of the pattern is matched after those leading places.
+    leading: str = ""
 
 
 @cache
-def grade_rules() -> tuple[GradeRule, ...]:
+def grade_rules(path: Path = KNOWLEDGE_DIR / "grade_rules.tsv") -> tuple[GradeRule, ...]:
     """grade_rules.tsv: inferred grades by name grammar (validated at build time, see facts/grade.py)."""
-    path = KNOWLEDGE_DIR / "grade_rules.tsv"
     out = []
-    for line, r in _rows("grade_rules.tsv", ("rule", "pattern", "grade", "evidence"),
-                         ("rule", "pattern", "grade", "evidence")):
+    columns = ("rule", "pattern", "grade", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    for line, r in rows:
+        raw = r["pattern"]
+        leading = next((t for t in ("city", "province") if raw.startswith("{" + t + "}")), "")
+        rest = raw.removeprefix("{" + leading + "}") if leading else raw
+        if "{city}" in rest or "{province}" in rest:
+            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, got {raw!r}")
         try:
-            pattern = re.compile(r["pattern"])
+            pattern = re.compile(rest)
         except re.error as exc:
             raise FactsError(f"{path}:{line}: bad pattern: {exc}") from exc
         if r["grade"] not in ("二级及以上", "三级及以上"):
             raise FactsError(f"{path}:{line}: an inferred grade is a range (二级及以上, 三级及以上), got {r['grade']!r}")
-        out.append(GradeRule(f"grade_rules.tsv:{line} {r['rule']}", pattern, r["grade"], r["evidence"]))
+        out.append(GradeRule(f"{path.name}:{line} {r['rule']}", pattern, r["grade"], r["evidence"], leading))
     return tuple(out)
 
 
@@ -176,3 +187,114 @@ def wikidata_countries() -> dict[str, str]:
 
 def knowledge_path(name: str) -> Path:
     return KNOWLEDGE_DIR / name
+
+
+ProperLeading = Literal["city", "province", ""]
+
+
+@dataclass(frozen=True)
+class ProperRule:
+    """One row of city_proper_rules.tsv: when a hospital's name says it is in its city's 市辖区."""
+
+    rule_id: str  # 'city_proper_rules.tsv:2 city-named'
+    sites: Literal["main", "campus"]  # main sites, or campuses (院区, 分院 …): validated apart
+    leading: ProperLeading  # '{city}' / '{province}': the name opens with the hospital's own city / province
+    pattern: re.Pattern[str] | None  # on the name without brackets (after the leading place, for {city}/{province})
+    value: str  # '1' (in a 市辖区)
+    evidence: str
+    any_main: bool = False  # '{main}': the name is one that any main-site rule of the file reads
+
+
+@cache
+def city_proper_rules(path: Path = KNOWLEDGE_DIR / "city_proper_rules.tsv") -> tuple[ProperRule, ...]:
+    """city_proper_rules.tsv: inferred "in the city proper" from name grammar, used only while validated
+    (directory/facts/proper_rules.py)."""
+    name = path.name
+    out = []
+    columns = ("rule", "sites", "pattern", "city_proper", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    for line, r in rows:
+        if r["sites"] not in ("main", "campus"):
+            raise FactsError(f"{path}:{line}: sites must be main or campus, got {r['sites']!r}")
+        raw = r["pattern"]
+        if raw == "{main}":
+            out.append(ProperRule(f"{name}:{line} {r['rule']}", r["sites"], "", None, r["city_proper"],  # type: ignore[arg-type]
+                                  r["evidence"], any_main=True))
+            continue
+        leading = next((t for t in ("city", "province") if raw.startswith("{" + t + "}")), "")
+        rest = raw.removeprefix("{" + leading + "}") if leading else raw
+        try:
+            pattern = re.compile(rest) if rest else None
+        except re.error as exc:
+            raise FactsError(f"{path}:{line}: bad pattern {raw!r}: {exc}") from exc
+        if "{city}" in rest or "{province}" in rest or "{main}" in rest:
+            raise FactsError(f"{path}:{line}: only {{city}} or {{province}} may open a pattern, and {{main}} stands "
+                             f"alone, got {raw!r}")
+        if r["city_proper"] != "1":
+            raise FactsError(f"{path}:{line}: city_proper must be 1 (a name can only place a hospital in a 市辖区; "
+                             f"a county in the name is read as its district), got {r['city_proper']!r}")
+        if pattern is None and not leading:
+            raise FactsError(f"{path}:{line}: empty pattern")
+        out.append(ProperRule(f"{name}:{line} {r['rule']}", r["sites"], leading, pattern, r["city_proper"], r["evidence"]))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CampusRule:
+    """One row of campus_rules.tsv: a fact a campus takes from its institution."""
+
+    rule_id: str  # 'campus_rules.tsv:2 campus-of-graded-institution'
+    fact: str
+    condition: str
+    conclusion: str
+    evidence: str
+
+
+CAMPUS_RULES = {"campus-of-graded-institution": ("grade", "二级及以上")}  # the rules the code implements
+
+
+@cache
+def campus_rules(path: Path = KNOWLEDGE_DIR / "campus_rules.tsv") -> dict[str, CampusRule]:
+    """campus_rules.tsv by rule name; a row the code does not implement, or with another fact or conclusion
+    than the code draws, is refused (the file documents the rule and switches it on; the code applies it)."""
+    columns = ("rule", "fact", "condition", "conclusion", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    out = {}
+    for line, r in rows:
+        if CAMPUS_RULES.get(r["rule"]) != (r["fact"], r["conclusion"]):
+            raise FactsError(f"{path}:{line}: unknown campus rule {r['rule']!r} with fact {r['fact']!r} and "
+                             f"conclusion {r['conclusion']!r} (known: {CAMPUS_RULES})")
+        out[r["rule"]] = CampusRule(f"{path.name}:{line} {r['rule']}", r["fact"], r["condition"], r["conclusion"],
+                                    r["evidence"])
+    return out
+
+
+@dataclass(frozen=True)
+class DistrictRule:
+    """One row of district_rules.tsv: a district read from a name, used only while validated."""
+
+    rule_id: str  # 'district_rules.tsv:2 city-then-county'
+    pattern: str  # '{city}{county}': the only form the code reads
+    evidence: str
+
+
+@cache
+def district_rules(path: Path = KNOWLEDGE_DIR / "district_rules.tsv") -> tuple[DistrictRule, ...]:
+    columns = ("rule", "pattern", "district", "evidence")
+    try:
+        rows = read_tsv(path, columns, columns)
+    except KnowledgeError as exc:
+        raise FactsError(str(exc)) from exc
+    out = []
+    for line, r in rows:
+        if r["pattern"] != "{city}{county}" or r["district"] != "{county}":
+            raise FactsError(f"{path}:{line}: the only district rule the code reads is pattern {{city}}{{county}} "
+                             f"→ district {{county}}, got {r['pattern']!r} → {r['district']!r}")
+        out.append(DistrictRule(f"{path.name}:{line} {r['rule']}", r["pattern"], r["evidence"]))
+    return tuple(out)

@@ -38,6 +38,13 @@ def strip_places(name: str, max_places: int = 3) -> tuple[str, tuple[str, ...]]:
     """Take leading administrative place names off a name: '北京市昌平区中医医院' → ('中医医院',
     ('北京市', '昌平区')). After the first place, a county's bare stem counts only inside that place
     (北京丰台医院 → 丰台; 上海曲阳医院 keeps 曲阳, a county of 保定)."""
+    rest, found = leading_places(name, max_places)
+    return rest, tuple(head for head, _ in found)
+
+
+def leading_places(name: str, max_places: int = 3) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """strip_places with the adcodes each leading place may mean: '杭州市第一人民医院' → ('第一人民医院',
+    (('杭州市', ('330100',)),))."""
     names = _leading_names()
     stems = place_index().district_stem
     rest, found = name, []
@@ -57,7 +64,7 @@ def strip_places(name: str, max_places: int = 3) -> tuple[str, tuple[str, ...]]:
         if hit is None:
             break
         head, codes = hit
-        found.append(head)
+        found.append((head, codes))
         rest = rest[len(head):]
         provinces = {province_of(c) for c in codes}
         if len(codes) == 1:
@@ -67,3 +74,22 @@ def strip_places(name: str, max_places: int = 3) -> tuple[str, tuple[str, ...]]:
         if scope is None:
             break  # an ambiguous first place: stop rather than guess its scope
     return rest, tuple(found)
+
+
+def own_places(name: str, city: str) -> tuple[str, frozenset[str]] | None:
+    """Which of its own places a hospital's name opens with: (the name without brackets and leading places,
+    a subset of {'city', 'province'}), or None when it opens with another place (a place conflict, or a
+    county-level unit). '杭州市第一人民医院' in 杭州 → ('第一人民医院', {'city'}); '浙江省台州医院' in 台州 →
+    ('医院', {'province', 'city'}); '北京协和医院' in 北京 → ('协和医院', {'city'})."""
+    plain = without_brackets(name)
+    rest, found = leading_places(plain)
+    opens: set[str] = set()
+    province = province_of(city)
+    for i, (_, codes) in enumerate(found):
+        if city in codes:
+            opens.add("city")
+        elif province in codes and i == 0:
+            opens.add("province")
+        else:
+            return None
+    return rest, frozenset(opens)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from directory.facts.records import FactsError
+from geodata.place_index import place_index
 from geodata.places import resolve_place
 
 FEVER_FILE = "fever_clinics_2020.tsv"
@@ -135,9 +136,18 @@ def registry_index(hospitals: list[dict], aliases: list[dict], name_norms: list[
 
 
 def link_rows(placed: list[PlacedRow], index, min_score: float = LINK_MIN_SCORE) -> list[Link]:
-    """Link each row to a registry hospital in its own city when the registry's matcher is confident."""
-    from directory.lookup import resolve_name
+    """Link each row to a registry hospital in its own city when the registry's matcher is confident.
 
+    A row whose name leaves out its city (武进人民医院, 罗湖区人民医院 in lists per city) is tried again with
+    the city's name in front (常州市武进人民医院), at the same score, and linked only when its county column
+    and address — where it has them — name the county the hospital's own name states (深圳's '第二人民医院'
+    under 福田区 is not linked to 深圳大学第一附属医院, whose name states no county to confirm it; 武进人民医院
+    at '天宁区永宁北路2号' is not linked to 常州市武进人民医院)."""
+    from directory.facts.district import county_after_city, district_from_address
+    from directory.lookup import resolve_name
+    from geodata.name_places import place_from_name
+
+    names = place_index().names
     cities = {h.city_adcode for h in index.hospitals.values()}
     links = []
     for p in placed:
@@ -147,6 +157,20 @@ def link_rows(placed: list[PlacedRow], index, min_score: float = LINK_MIN_SCORE)
         best = res["best"]
         if best and best["score"] >= min_score and best["city_adcode"] == p.city_adcode:
             links.append(Link(p, best["id"], best["score"], "; ".join(best["reasons"])))
+            continue
+        city_name = names.get(p.city_adcode, "")
+        if not city_name or p.row.name.startswith(city_name.removesuffix("市")):
+            continue
+        res = resolve_name(index, city_name + p.row.name, city_adcode=p.city_adcode, city_name=p.row.city)
+        best = res["best"]
+        if not best or best["score"] < min_score or best["city_adcode"] != p.city_adcode:
+            continue
+        named = place_from_name(best["name"]).district_adcode or county_after_city(best["name"], p.city_adcode)
+        at = district_from_address(p.row.address, p.city_adcode).district if p.row.address else None
+        if any(c and c != named for c in (p.county_adcode, at)):
+            continue  # the row's county or address must name the county the hospital's own name states
+        links.append(Link(p, best["id"], best["score"], f"with its city in front: {city_name}{p.row.name}; "
+                          + "; ".join(best["reasons"])))
     return links
 
 
