@@ -20,7 +20,8 @@ from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactC
 from directory.eligibility.vocabulary import FACT_LABELS as _LIBRARY_FACT_LABELS
 
 KIND_LABELS = {"hospital_list": "医院名单", "city_coverage": "覆盖城市", "overseas": "境外医院"}
-PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点"}
+PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点", "region": "州中心点",
+                    "country": "国家中心点"}
 _FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
 
 
