@@ -44,3 +44,14 @@ def fever_joint():
     from directory.evaluate import resolve_with_outside
 
     return resolve_with_outside()
+
+
+@pytest.fixture(scope="module")
+def db(registry):
+    """A connection to the bundled registry whose rows are sqlite3.Row (by name or by position)."""
+    import sqlite3
+
+    conn = sqlite3.connect(registry)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
