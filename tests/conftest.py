@@ -44,3 +44,46 @@ def fever_joint():
     from directory.evaluate import resolve_with_outside
 
     return resolve_with_outside()
+
+
+@pytest.fixture(scope="module")
+def db(registry):
+    """A connection to the bundled registry whose rows are sqlite3.Row (by name or by position)."""
+    import sqlite3
+
+    conn = sqlite3.connect(registry)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def hospital_at(registry):
+    """hospital_at("002:121") → the id of the hospital that manual listing (file prefix, line) resolved to."""
+    import sqlite3
+
+    conn = sqlite3.connect(registry, check_same_thread=False)
+
+    def of(ref: str) -> str:
+        prefix, line = ref.split(":")
+        row = conn.execute("SELECT hospital_id FROM listings WHERE substr(source_file, 1, 3) = ? AND line = ?",
+                           (prefix, int(line))).fetchone()
+        assert row, f"{ref} is not a listing of the bundled registry"
+        return row[0]
+
+    yield of
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def api(registry, tmp_path_factory):
+    """One real API server (`python -m api.serve --no-datasette`, gunicorn workers) on a copy of the bundled
+    registry, shared by the read-only HTTP tests; tests that change the file start their own."""
+    import shutil
+
+    from tests.servers import api_server
+
+    db = tmp_path_factory.mktemp("api") / "registry.db"
+    shutil.copy(registry, db)
+    with api_server(db) as base:
+        yield base

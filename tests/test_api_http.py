@@ -2,7 +2,6 @@
 copy of the session registry, queried with requests. One server for the whole module."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -11,21 +10,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import api_server, free_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GREEN_002 = "002_e8b033acd9a55b94.txt"
 MDT_000 = "000_6009e8a10b4647f4.txt"
 DRUG_004 = "004_b427b5be98ff1c70.txt"
 TIMEOUT = 10
-
-
-@pytest.fixture(scope="module")
-def api(registry, tmp_path_factory):
-    db = tmp_path_factory.mktemp("api") / "registry.db"
-    shutil.copy(registry, db)
-    with api_server(db) as base:
-        yield base
 
 
 def get(api, path, **params):

@@ -4,41 +4,13 @@ traditional / full-width folding of every text parameter (issue 9)."""
 from __future__ import annotations
 
 import csv
-import shutil
-import sqlite3
 from pathlib import Path
 
-import pytest
 import requests
-
-from tests.servers import api_server
 
 ROOT = Path(__file__).resolve().parent.parent
 COLLOQUIAL = ROOT / "tests" / "data" / "colloquial_resolve.tsv"
 TIMEOUT = 10
-
-
-@pytest.fixture(scope="module")
-def api(registry, tmp_path_factory):
-    db = tmp_path_factory.mktemp("api_resolve") / "registry.db"
-    shutil.copy(registry, db)
-    with api_server(db) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def hospital_of(registry):
-    conn = sqlite3.connect(registry)
-
-    def of(ref: str) -> str:
-        prefix, line = ref.split(":")
-        row = conn.execute("SELECT hospital_id FROM listings WHERE substr(source_file, 1, 3) = ? AND line = ?",
-                           (prefix, int(line))).fetchone()
-        assert row, ref
-        return row[0]
-
-    yield of
-    conn.close()
 
 
 def get(api, path, status=200, **params):
@@ -48,28 +20,28 @@ def get(api, path, status=200, **params):
     return r.json()
 
 
-def test_resolve_answers_matched_ambiguous_or_not_found(api, hospital_of):
+def test_resolve_answers_matched_ambiguous_or_not_found(api, hospital_at):
     body = get(api, "/api/v1/resolve", name="华西", city="成都")
-    assert body["status"] == "matched" and body["best"]["id"] == hospital_of("000:358")
+    assert body["status"] == "matched" and body["best"]["id"] == hospital_at("000:358")
     assert body["best"]["method"] == "short_form" and body["message"].startswith("「华西」即 四川大学华西医院")
     body = get(api, "/api/v1/resolve", name="协和医院")
     assert body["status"] == "ambiguous" and body["best"] is None and body["ambiguous_count"] == 3
     tied = {c["id"] for c in body["candidates"][:3]}
-    assert tied == {hospital_of("000:308"), hospital_of("001:809"), hospital_of("002:157")}
+    assert tied == {hospital_at("000:308"), hospital_at("001:809"), hospital_at("002:157")}
     body = get(api, "/api/v1/resolve", name="华西")
-    assert body["status"] == "not_found" and body["candidates"][0]["id"] == hospital_of("000:358")
+    assert body["status"] == "not_found" and body["candidates"][0]["id"] == hospital_at("000:358")
     body = get(api, "/api/v1/resolve", name="北京协合医院")
-    assert body["status"] == "matched" and body["best"]["id"] == hospital_of("000:308")
+    assert body["status"] == "matched" and body["best"]["id"] == hospital_at("000:308")
     assert all(c["country"] == "中国" for c in body["candidates"])
 
 
-def test_colloquial_names_people_say(api, hospital_of):
+def test_colloquial_names_people_say(api, hospital_at):
     """tests/data/colloquial_resolve.tsv: ≥ 95 % right, none confidently wrong, ambiguous ones ambiguous."""
     rows = list(csv.DictReader(COLLOQUIAL.open(encoding="utf-8"), delimiter="\t"))
     assert len(rows) >= 50
     right, wrong = 0, []
     for row in rows:
-        expected = {hospital_of(ref) for ref in row["expected"].split(";")}
+        expected = {hospital_at(ref) for ref in row["expected"].split(";")}
         body = get(api, "/api/v1/resolve", name=row["name"], **({"city": row["city"]} if row["city"] else {}))
         tied = {c["id"] for c in body["candidates"][: body["ambiguous_count"]]}
         if row["answer"] == "ambiguous":
@@ -82,17 +54,17 @@ def test_colloquial_names_people_say(api, hospital_of):
     assert right >= 0.95 * len(rows), f"{right}/{len(rows)}"
 
 
-def test_eligibility_takes_a_city_and_reports_ambiguity(api, hospital_of):
+def test_eligibility_takes_a_city_and_reports_ambiguity(api, hospital_at):
     err = get(api, "/api/v1/eligibility", 400, hospital="协和医院", service="002-green-channel")["error"]
     assert err["code"] == "ambiguous_hospital" and len(err["candidates"]) == 3
-    assert hospital_of("001:809") in {c["id"] for c in err["candidates"]}
+    assert hospital_at("001:809") in {c["id"] for c in err["candidates"]}
     err = get(api, "/api/v1/eligibility", 400, hospital="华西", service="002-green-channel")["error"]
     assert err["code"] == "unknown_hospital" and "城市" in err["message"]
     body = get(api, "/api/v1/eligibility", hospital="华西", city="成都", service="002-green-channel")
-    assert body["hospital"]["id"] == hospital_of("000:358") and body["verdict"] == "eligible"
+    assert body["hospital"]["id"] == hospital_at("000:358") and body["verdict"] == "eligible"
     assert body["matched"]["method"] == "short_form"
     body = get(api, "/api/v1/eligibility", hospital="协和", city="武汉", service="重疾绿通", insurer="众安")
-    assert body["hospital"]["id"] == hospital_of("001:809")
+    assert body["hospital"]["id"] == hospital_at("001:809")
 
 
 def test_every_text_parameter_is_folded(api):
@@ -107,12 +79,12 @@ def test_every_text_parameter_is_folded(api):
     assert get(api, "/api/v1/resolve", name="華西醫院", city="成都")["status"] == "matched"
 
 
-def test_hospital_search_finds_what_callers_say(api, hospital_of):
+def test_hospital_search_finds_what_callers_say(api, hospital_at):
     names = [r["name"] for r in get(api, "/api/v1/hospitals", q="華西醫院")["results"]]
     assert names[0] == "四川大学华西医院"
     ids = [r["id"] for r in get(api, "/api/v1/hospitals", q="浙大二院", city="杭州")["results"]]
-    assert ids == [hospital_of("001:618")]
+    assert ids == [hospital_at("001:618")]
     ids = [r["id"] for r in get(api, "/api/v1/hospitals", q="北京协合医院")["results"]]
-    assert ids[0] == hospital_of("000:308")
+    assert ids[0] == hospital_at("000:308")
     ids = [r["id"] for r in get(api, "/api/v1/hospitals", q="西部战区总医院")["results"]]
-    assert ids == [hospital_of("000:353")]
+    assert ids == [hospital_at("000:353")]

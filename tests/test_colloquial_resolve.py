@@ -5,7 +5,6 @@ manual listing (file prefix:line) so the tests do not depend on ids or on which 
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,21 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def index(registry):
     return index_for(str(registry), os.path.getmtime(registry))
-
-
-@pytest.fixture(scope="module")
-def listing(registry):
-    conn = sqlite3.connect(registry)
-
-    def hospital_of(ref: str) -> str:
-        prefix, line = ref.split(":")
-        row = conn.execute("SELECT hospital_id FROM listings WHERE substr(source_file, 1, 3) = ? AND line = ?",
-                           (prefix, int(line))).fetchone()
-        assert row, ref
-        return row[0]
-
-    yield hospital_of
-    conn.close()
 
 
 def ask(index, name, city=None):
@@ -66,54 +50,54 @@ ISSUE_EXAMPLES = [  # (name, city, listing of the expected hospital)
 
 
 @pytest.mark.parametrize("name,city,ref", ISSUE_EXAMPLES)
-def test_issue_examples_resolve_right(index, listing, name, city, ref):
+def test_issue_examples_resolve_right(index, hospital_at, name, city, ref):
     r = ask(index, name, city)
     assert r["status"] == "matched", r["message"]
-    assert r["best"]["id"] == listing(ref), (r["best"]["name"], r["best"]["reasons"])
+    assert r["best"]["id"] == hospital_at(ref), (r["best"]["name"], r["best"]["reasons"])
 
 
-def test_typo_never_goes_abroad(index, listing):
+def test_typo_never_goes_abroad(index, hospital_at):
     r = ask(index, "北京协合医院")
     assert r["best"]["method"] == "homophone"
     assert all(c["country"] in (None, "中国") for c in r["candidates"])
     assert all(c["city"] == "北京市" for c in r["candidates"])  # the name states 北京: typos stay there
 
 
-def test_a_character_swapped_for_another_sound_is_another_hospital(index, listing):
+def test_a_character_swapped_for_another_sound_is_another_hospital(index, hospital_at):
     # 北部 vs 西部 战区总医院 scores 85.7 by rapidfuzz; it is never asserted as 成都军区总医院
     for city in (None, "成都", "沈阳"):
         r = ask(index, "北部战区总医院", city)
-        assert not (r["best"] and r["best"]["id"] == listing("000:353"))
+        assert not (r["best"] and r["best"]["id"] == hospital_at("000:353"))
 
 
-def test_same_name_in_three_cities_is_ambiguous_without_a_city(index, listing):
+def test_same_name_in_three_cities_is_ambiguous_without_a_city(index, hospital_at):
     r = ask(index, "协和医院")
     assert r["status"] == "ambiguous" and r["best"] is None
     tied = {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
-    assert {listing("000:308"), listing("001:809"), listing("002:157")} <= tied
+    assert {hospital_at("000:308"), hospital_at("001:809"), hospital_at("002:157")} <= tied
     assert "城市" in r["message"]
     for city, ref in (("北京", "000:308"), ("武汉", "001:809"), ("福州", "002:157")):
-        assert ask(index, "协和", city)["best"]["id"] == listing(ref)
+        assert ask(index, "协和", city)["best"]["id"] == hospital_at(ref)
 
 
-def test_two_universities_one_ordinal_in_one_city_is_ambiguous(index, listing):
+def test_two_universities_one_ordinal_in_one_city_is_ambiguous(index, hospital_at):
     r = ask(index, "附二院", "广州")
     assert r["status"] == "ambiguous"
     tied = {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
-    assert {listing("001:706"), listing("001:359")} <= tied  # 中山大学附属第二医院, 广州医科大学第二附属医院
+    assert {hospital_at("001:706"), hospital_at("001:359")} <= tied  # 中山大学附属第二医院, 广州医科大学第二附属医院
 
 
-def test_short_names_need_a_city(index, listing):
+def test_short_names_need_a_city(index, hospital_at):
     r = ask(index, "华西")
     assert r["status"] == "not_found" and r["best"] is None
-    assert r["candidates"][0]["id"] == listing("000:358") and "城市" in r["message"]
+    assert r["candidates"][0]["id"] == hospital_at("000:358") and "城市" in r["message"]
     assert ask(index, "华西", "北京")["status"] == "not_found"  # never a hospital of another city
 
 
-def test_ordinals_types_and_campuses_are_hard_limits(index, listing):
-    assert ask(index, "华西", "成都")["best"]["id"] != listing("002:870")  # 华西第二医院
-    assert ask(index, "浙大一院", "杭州")["best"]["id"] == listing("001:617")
-    assert ask(index, "湘雅", "长沙")["best"]["id"] == listing("002:448")  # not 湘雅二/三医院
+def test_ordinals_types_and_campuses_are_hard_limits(index, hospital_at):
+    assert ask(index, "华西", "成都")["best"]["id"] != hospital_at("002:870")  # 华西第二医院
+    assert ask(index, "浙大一院", "杭州")["best"]["id"] == hospital_at("001:617")
+    assert ask(index, "湘雅", "长沙")["best"]["id"] == hospital_at("002:448")  # not 湘雅二/三医院
     r = ask(index, "协和", "北京")
     assert all("院区" not in c["name"] for c in r["candidates"][: 1])  # the main site, not 东单/西单院区
     for name, city in (("人民医院", "成都"), ("儿童医院", "南京"), ("中医院", "杭州"), ("人民医院", None),
@@ -139,20 +123,20 @@ def test_resolve_command_answers_in_chinese(registry):
     ("河医大一附院", "郑州", "002:364"),  # its former university's name (河南医科大学)
     ("湘雅附二", "长沙", "002:446"),  # its former name (湖南医科大学附属第二医院)
 ])
-def test_knowledge_rows_where_grammar_cannot_see(index, listing, name, city, ref):
+def test_knowledge_rows_where_grammar_cannot_see(index, hospital_at, name, city, ref):
     """directory/knowledge/abbreviations.tsv: short names the name grammar cannot derive, each with a city."""
     r = ask(index, name, city)
-    assert r["status"] == "matched" and r["best"]["id"] == listing(ref)
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref)
 
 
-def test_renames_are_read_both_ways(index, listing):
+def test_renames_are_read_both_ways(index, hospital_at):
     from directory.lookup import _reverse_renames
 
     # the current name is also tried as the old one, for a registry normalized before the rename was known
     assert "成都军区总医院" in _reverse_renames("西部战区总医院")
     for name in ("西部战区总医院", "成都军区总医院", "中国人民解放军成都军区总医院"):
         r = ask(index, name)
-        assert r["best"]["id"] == listing("000:353"), name
+        assert r["best"]["id"] == hospital_at("000:353"), name
     assert any("更名：成都军区总医院 → 西部战区总医院" in why for why in ask(index, "西部战区总医院")["best"]["reasons"])
 
 
@@ -160,38 +144,38 @@ def _tied(r) -> set[str]:
     return {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
 
 
-def test_n_yuan_is_the_citys_own_hospital_as_well_as_a_universitys(index, listing):
+def test_n_yuan_is_the_citys_own_hospital_as_well_as_a_universitys(index, hospital_at):
     """二院 in a city can mean the city's own 第二医院 as well as a university's 附属第二医院: ambiguous unless
     only one exists there, never a confident wrong answer."""
     r = ask(index, "二院", "哈尔滨")
     assert r["status"] == "ambiguous"
-    assert {listing("002:393"), listing("002:380")} <= _tied(r)  # 哈医大二院, 哈尔滨市第二医院
+    assert {hospital_at("002:393"), hospital_at("002:380")} <= _tied(r)  # 哈医大二院, 哈尔滨市第二医院
     r = ask(index, "二院", "南京")
     assert r["status"] == "ambiguous"
-    assert {listing("002:510"), listing("002:500")} <= _tied(r)  # 南医大二附院, 南京市第二医院
+    assert {hospital_at("002:510"), hospital_at("002:500")} <= _tied(r)  # 南医大二附院, 南京市第二医院
     r = ask(index, "五院", "哈尔滨")  # only the city has a 第五医院 (黑龙江省第五医院 is the province's)
-    assert r["status"] == "matched" and r["best"]["id"] == listing("002:382")
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:382")
     # hard negatives: the city's district hospitals and a university's city-numbered hospital
     r = ask(index, "一院", "杭州")
-    assert listing("002:934") not in _tied(r)  # 杭州市萧山区第一人民医院 is 萧山's, not the city's
+    assert hospital_at("002:934") not in _tied(r)  # 杭州市萧山区第一人民医院 is 萧山's, not the city's
     r = ask(index, "浙大一院", "杭州")
-    assert r["status"] == "matched" and r["best"]["id"] == listing("001:617")  # not 浙大's 杭州市第一人民医院
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("001:617")  # not 浙大's 杭州市第一人民医院
     r = ask(index, "附一院", "郑州")  # 附 says affiliated: the city's 第一人民医院 is not one of them
-    assert listing("002:369") not in _tied(r)
+    assert hospital_at("002:369") not in _tied(r)
 
 
-def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, listing):
+def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, hospital_at):
     """一附院 / 附一院 in 郑州: 郑州大学's and 河南中医药大学's 第一附属医院 alike — a traditional-medicine
     university is one of them when nothing of the owner is said."""
     for said in ("一附院", "附一院"):
         r = ask(index, said, "郑州")
         assert r["status"] == "ambiguous", said
-        assert {listing("002:364"), listing("002:360")} <= _tied(r)
+        assert {hospital_at("002:364"), hospital_at("002:360")} <= _tied(r)
     # hard negatives: once the owner is said, the answer is that owner's
     r = ask(index, "郑大一附院", "郑州")
-    assert r["status"] == "matched" and r["best"]["id"] == listing("002:364")
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:364")
     r = ask(index, "中医一附院", "郑州")
-    assert r["status"] == "matched" and r["best"]["id"] == listing("002:360")
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:360")
 
 
 @pytest.mark.parametrize(("name", "city", "ref"), [
@@ -200,15 +184,15 @@ def test_yifuyuan_is_every_universitys_first_hospital_in_the_city(index, listing
     ("昆华医院", "昆明", "002:927"),  # dual_names.tsv: 云南省第一人民医院
     ("湖北省新华医院", "武汉", "002:406"),  # printed only in 002:3194, which resolution joins to 湖北省中西医结合医院
 ])
-def test_a_sites_other_plate_finds_it_though_no_list_prints_it(index, listing, name, city, ref):
+def test_a_sites_other_plate_finds_it_though_no_list_prints_it(index, hospital_at, name, city, ref):
     """The knowledge files' second names of a site are aliases of the hospital, for callers."""
     r = ask(index, name, city)
-    assert r["status"] == "matched" and r["best"]["id"] == listing(ref)
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref)
 
 
-def test_other_plates_keep_their_neighbours_apart(index, listing):
+def test_other_plates_keep_their_neighbours_apart(index, hospital_at):
     # hard negatives: the same place, another core or ordinal; a plate is no short form of another hospital
     for name, city, ref in (("湖北省中医院", "武汉", "002:415"), ("湖北省中医院", "武汉", "002:406"),
                             ("黑龙江省医院", "哈尔滨", "002:395"), ("云南省第二人民医院", "昆明", "002:927")):
         r = ask(index, name, city)
-        assert r["status"] != "matched" or r["best"]["id"] != listing(ref), (name, r["status"])
+        assert r["status"] != "matched" or r["best"]["id"] != hospital_at(ref), (name, r["status"])

@@ -1,8 +1,6 @@
 """Dual names (一院两名): the grammar rule with its hard negatives, the knowledge file, the real registry."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from directory.dual_names import dual_form, dual_name_pairs
@@ -81,12 +79,6 @@ def test_dual_names_file_has_evidence():
     assert any({"温州医科大学附属第二医院", "育英儿童医院"} == {x.name_a, x.name_b} for x in links)
     assert all(len(x.evidence) > 40 for x in links)
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    yield conn
-    conn.close()
 
 
 def _ids(db, *names: str) -> set[str]:

@@ -2,7 +2,6 @@
 fact has a source and evidence, nothing inferred is shown as stated, and the examples of issue 10."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,6 @@ CHOSEN_COLUMNS = [
     ("city_proper", "city_proper_class", "city_proper"),
 ]
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def _share(db, where: str) -> float:

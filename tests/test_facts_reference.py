@@ -1,7 +1,6 @@
 """The 2020 fever-clinic list as evidence: read, placed, linked to registry hospitals inside one city."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from directory.facts.reference import FEVER_COLUMNS, ReferenceRow, place_row, re
 ROOT = Path(__file__).resolve().parent.parent
 FEVER = ROOT / "sources" / "reference" / "fever_clinics_2020.tsv"
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def _row(**cells) -> ReferenceRow:

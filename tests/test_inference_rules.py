@@ -3,22 +3,12 @@ with facts sources state: checked on the registry built from the real sources, a
 loaders on bad input."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from directory.facts.knowledge import city_proper_rules
 from directory.facts.proper_rules import matches, read_name
 from directory.facts.records import FactsError
 from directory.facts.validation import RuleValidation, validation
-
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def test_every_rule_is_validated_and_used_only_at_95_percent_of_10_examples(db):

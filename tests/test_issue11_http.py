@@ -6,10 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
 import requests
-
-from tests.servers import api_server
 
 ROOT = Path(__file__).resolve().parent.parent
 F000, F001, F002 = "000_6009e8a10b4647f4.txt", "001_d348e788b07f099c.txt", "002_e8b033acd9a55b94.txt"
@@ -21,12 +18,6 @@ def _bench():
     sys.modules[spec.name] = mod  # dataclasses look their module up while the class is made
     spec.loader.exec_module(mod)
     return mod
-
-
-@pytest.fixture(scope="module")
-def api(registry):
-    with api_server(registry) as base:
-        yield base
 
 
 def get(api, path, status=200, **params):

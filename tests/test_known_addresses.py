@@ -3,7 +3,6 @@ load errors, every row against the real manuals and a registry built from them, 
 district choice, and their agreement with independent district evidence on the real build."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ FILE = KNOWLEDGE_DIR / "hospital_addresses.tsv"
 HEADER = "\t".join(COLUMNS)
 GOOD = "000:308\t北京协和医院\t北京市\t北京市东城区帅府园1号\t东城区\tthe hospital's published address (main site)"
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def _write(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:

@@ -3,21 +3,11 @@ its hospital below every source, agreeing with the grades sources state; and the
 the unknown share of in-city answers of the rule-based coverage services — on the real build."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from directory.eligibility import EligibilityContext, candidates, decide
 from directory.facts.known_facts import COLUMNS, read_known_facts
 from directory.facts.records import FactsError
-
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def test_the_bundled_file_loads_and_every_row_says_something():

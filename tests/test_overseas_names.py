@@ -1,8 +1,6 @@
 """Overseas hospitals: the English name decides; campuses and cities stay apart."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from directory.hospitals import resolve_hospitals
@@ -52,12 +50,6 @@ def test_one_english_name_in_two_cities_stays_two_sites():
     a, b = resolve_overseas(("Mayo Clinic 梅奥诊所", "罗切斯特"), ("Mayo Clinic 梅奥医学中心", "凤凰城"))
     assert a != b
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    yield conn
-    conn.close()
 
 
 def _h(db, doc: str, line: int) -> str:

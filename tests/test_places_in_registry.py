@@ -2,8 +2,6 @@
 coordinates inside their own unit, grades with sources."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from shapely.geometry import Point
 
@@ -17,12 +15,6 @@ KNOWN_UNPLACEABLE = {
     "直辖县": "003:718 heading for Hainan's province-administered counties, not one city",
 }
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    yield conn
-    conn.close()
 
 
 def _raw_places(db) -> set[tuple[str | None, str | None]]:

@@ -1,8 +1,6 @@
 """Renames, the GB/T 2260 code history and current names: on the knowledge files and the real registry."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from directory.knowledge import load_renames
@@ -144,12 +142,6 @@ def test_renames_have_evidence_and_years():
     for r in load_renames():
         assert r.evidence and r.year.isdigit(), r
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    yield conn
-    conn.close()
 
 
 def test_no_hospital_is_shown_under_an_old_name(db):

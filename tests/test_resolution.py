@@ -8,19 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from directory.evaluate import evaluate
 from directory.knowledge import load_links
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    yield conn
-    conn.close()
 
 
 def hospital_of(db, doc: str, line: int) -> str:

@@ -4,7 +4,6 @@ lines they cite, read here independently; a catalog that cites a line wrongly is
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,13 +35,6 @@ SERVICES = {
 def _fold(text: str) -> str:
     return text.replace(" ", "").replace("（", "(").replace("）", ")")
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-import sqlite3
 from pathlib import Path
-
-import pytest
 
 from directory.row_notes import excluded_services, notes_in
 from directory.teams import expand, match_specialties, team_specialties
@@ -17,13 +14,6 @@ from geodata.abroad import load_places, lookup, place_in_text
 ROOT = Path(__file__).resolve().parent.parent
 F001, F002 = "001_d348e788b07f099c.txt", "002_e8b033acd9a55b94.txt"
 
-
-@pytest.fixture(scope="module")
-def db(registry):
-    conn = sqlite3.connect(registry)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 # ---- teams -------------------------------------------------------------------------------------------
