@@ -7,7 +7,6 @@ lines with the manual's title — and check it against the JSON API's answer to 
 from __future__ import annotations
 
 import re
-import shutil
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +16,6 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from api.pages import view
 from directory.eligibility.vocabulary import FACT_LABELS, VERDICT_LABELS
 from tests.browser import DESKTOP, PHONE, By, browser, missing_browser, wait_for, wait_text
-from tests.servers import api_server
 
 GREEN_002 = "002_e8b033acd9a55b94.txt"
 ZHONGAN_MANUAL = "众安健康服务介绍"  # the manual's title as the page shows it (whole title in the tooltip)
@@ -27,11 +25,9 @@ LABELS = {kind: {label} for kind, label in VERDICT_LABELS.items()}
 
 
 @pytest.fixture(scope="module")
-def site(registry, tmp_path_factory):
-    db = tmp_path_factory.mktemp("agent") / "registry.db"
-    shutil.copy(registry, db)
-    with api_server(db) as base:
-        yield base
+def site(api):
+    """The shared read-only API server (conftest): the agent pages are served by the same app."""
+    return api
 
 
 @pytest.fixture(scope="module")
