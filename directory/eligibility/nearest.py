@@ -61,6 +61,8 @@ def origin_for(regions: Regions, place: QueriedPlace, given: tuple[float, float]
 def hospital_brief(h: dict[str, Any]) -> dict[str, Any]:
     return {"id": h["id"], "name": h["name"], "province": h.get("province"), "city": h.get("city"),
             "district": h.get("district") or None, "grade": h.get("grade") or None,
+            # stated / inferred (二级及以上 is an inferred range), so no page shows an inferred grade as fact
+            "grade_class": h.get("grade_class") if h.get("grade") else None,
             "geo_precision": h.get("geo_precision"), "lat": h.get("lat"), "lon": h.get("lon"),
             "country": h.get("country"), "parent_id": h.get("parent_id") or None}
 
