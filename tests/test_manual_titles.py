@@ -124,6 +124,7 @@ def test_distance_words():
                          {"lat": 1}) == (None, "来电者和医院的位置都只知道在温州市（中心点），无法估算两者之间的距离")
     assert distance_text({"distance_km": 0.0, "distance_precision": "centroid_to_centroid"}, {"lat": 1})[0] is None
     assert distance_text({"distance_km": 12.0, "distance_precision": "from_centroid"}, {"lat": 1})[0] == "约 12 公里"
+    assert distance_text({"distance_km": 6.0, "distance_precision": "to_centroid"}, {"lat": 1})[0] == "约 6 公里"
     assert distance_text({"distance_km": 3.42, "distance_precision": "exact"}, {"lat": 1})[0] == "3.4 公里"
     assert distance_text({"distance_km": None}, None) == (None, "没有计算距离的起点")
 
@@ -246,7 +247,7 @@ def test_cli_distance_reads_as_on_the_agent_page(registry):
                                       "--limit", "20", "--db", str(registry)])
     assert result.exit_code == 0, result.output
     assert "距离无法估算" in result.output and "都只知道在温州市" in result.output
-    assert re.search(r"约 \d+(\.\d)? 公里", result.output)
+    assert re.search(r"约 \d+ 公里", result.output) and not re.search(r"约 \d+\.\d 公里", result.output)
 
 
 def test_build_verdicts_and_restrictions_cite_by_title(db):

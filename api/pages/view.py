@@ -16,14 +16,14 @@ from typing import Any
 # The words of a verdict and of a fact's class are directory.eligibility's, so the page, the API's `say`
 # sentences, the CLI and Datasette read the same; so are a distance's words and a manual's citation.
 from directory.eligibility.distance_words import distance_text
-from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactClass, VerdictKind
+from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactClass, VerdictKind, grade_text
 from directory.eligibility.vocabulary import FACT_LABELS as _LIBRARY_FACT_LABELS
 from directory.manual_titles import cite_source, cite_title, manual_title, short_title, titled
 
 KIND_LABELS = {"hospital_list": "医院名单", "city_coverage": "覆盖城市", "overseas": "境外医院"}
 PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点", "region": "州中心点",
                     "country": "国家中心点"}
-__all__ = ["cite_source", "distance_text"]  # the library's, used by the pages through this module
+__all__ = ["cite_source", "distance_text", "grade_text"]  # the library's, used by the pages through this module
 
 
 # ---- evidence ----------------------------------------------------------------------------------------
@@ -184,13 +184,6 @@ class HospitalAnswer:
 def verdict_of(item: dict[str, Any]) -> tuple[VerdictKind, str]:
     kind = item.get("verdict") or "unknown"
     return kind, item.get("verdict_label") or VERDICT_LABELS.get(kind, kind)
-
-
-def grade_text(grade: str | None, klass: str | None) -> str:
-    """A grade as read out: an inferred one says so (二级及以上（推断）)."""
-    if not grade:
-        return ""
-    return f"{grade}（{CLASS_LABELS['inferred']}）" if klass == "inferred" else grade
 
 
 def place_text(h: dict[str, Any]) -> str:

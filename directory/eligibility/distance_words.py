@@ -18,8 +18,11 @@ def km_text(d: float) -> str:
 
 
 def approx_km(d: float, exact: bool) -> str:
-    """The distance, with 约 in front unless both ends are exact points (or it is under 1 km anyway)."""
-    return km_text(d) if exact or d < 1 else f"约 {km_text(d)}"
+    """The distance, with 约 in front unless both ends are exact points (or it is under 1 km anyway); with a
+    centre at either end the answer rounds it to whole km, and so does the text (约 6 公里, not 约 6.0 公里)."""
+    if exact or d < 1:
+        return km_text(d)
+    return f"约 {d:.0f} 公里"
 
 
 def distance_text(item: dict[str, Any], origin: dict[str, Any] | None) -> tuple[str | None, str | None]:

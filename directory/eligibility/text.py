@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from directory.eligibility.distance_words import distance_text
-from directory.eligibility.vocabulary import OUTCOME_LABELS
+from directory.eligibility.vocabulary import OUTCOME_LABELS, grade_text
 from directory.manual_titles import cite_title
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
@@ -49,7 +49,8 @@ def nearest_text(body: dict[str, Any]) -> str:
     for k, r in enumerate(body["results"], 1):
         where = " ".join(x for x in (r.get("city"), r.get("district")) if x)
         dist, note = distance_text(r, body.get("origin"))
-        lines.append(f"{k}. {r['name']}（{where}，{r.get('grade') or '等级未知'}）{dist or '距离无法估算'}"
+        grade = grade_text(r.get("grade"), r.get("grade_class")) or "等级未知"
+        lines.append(f"{k}. {r['name']}（{where}，{grade}）{dist or '距离无法估算'}"
                      f" — {r['verdict_label']}")
         lines.append(f"   {r['say']}")
         if note:
