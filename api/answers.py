@@ -14,6 +14,7 @@ from api import params
 from api.catalog import Catalog, Service
 from api.errors import bad_request
 from directory.eligibility.vocabulary import VERDICT_LABELS
+from directory.manual_titles import cite_line, with_title
 from directory.request_checks import RequestFactError, check_caller, parse_date, parse_sum_insured
 from directory.teams import MATCH_LABELS, expand, match_specialties, normalize_term, team_evidence
 
@@ -42,7 +43,8 @@ def caller_facts() -> dict[str, Any]:
 
 def service_guide(cat: Catalog, s: Service) -> dict[str, Any]:
     def build() -> list[dict[str, Any]]:
-        return [{"text": c["text"], "source_file": c["source_file"], "line": c["line"]}
+        return [with_title({"text": c["text"], "source_file": c["source_file"], "line": c["line"],
+                            "cite": cite_line(c["source_file"], c["line"], cat.titles)}, cat.titles)
                 for c in cat.conditions.get(s.id, []) if c["aspect"] == "list_note"]
 
     return {"how_to_use": cat.how_to_use(s.id), "list_notes": cat.service_index(s.id + "#list_notes", build)}
@@ -52,9 +54,10 @@ def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str
     """Add the caller check; when a given fact fails, no hospital can be used and every answer says why.
     `decided`: the verdict already holds the caller's facts (rule caller_facts), only the check is added."""
     if not facts["query"]:  # nothing given: the same questions for every answer of this service
-        body["caller"] = cat.service_index(s.id + "#caller", lambda: check_caller(cat.conditions.get(s.id, [])).as_dict())
+        body["caller"] = cat.service_index(
+            s.id + "#caller", lambda: check_caller(cat.conditions.get(s.id, []), cat.titles).as_dict())
         return
-    check = check_caller(cat.conditions.get(s.id, []), facts["sum_insured"], facts["policy_start"],
+    check = check_caller(cat.conditions.get(s.id, []), cat.titles, facts["sum_insured"], facts["policy_start"],
                          facts["diagnosed_on"])
     body["caller"] = check.as_dict()
     if check.outcome != "fail" or decided:
@@ -71,7 +74,8 @@ def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str
 
 def no_list_answer(cat: Catalog, s: Service) -> dict[str, Any]:
     area = [c for c in cat.conditions.get(s.id, []) if c["aspect"] == "area"]
-    where = f"服务地域：{area[0]['text']}（{area[0]['source_file'][:3]} 第 {area[0]['line']} 行）。" if area else ""
+    where = (f"服务地域：{area[0]['text']}（{cite_line(area[0]['source_file'], area[0]['line'], cat.titles)}）。"
+             if area else "")
     return {"in_city_count": 0, "eligible_total": 0, "count": 0, "notes": [],
             "message": f"{s.name}不按医院名单提供，手册没有印医院或城市名单；{where}请按“使用方式”申请。",
             "origin": None, "results": []}
@@ -92,7 +96,7 @@ def specialty_filter(cat: Catalog) -> tuple[dict[str, list[dict[str, Any]]] | No
                 hits.append((m, t))
         if hits:
             hits.sort(key=lambda mt: (_RANK[mt[0][0]], mt[1]["line"]))
-            only[hid] = [team_evidence(t, m) for m, t in hits]
+            only[hid] = [with_title(team_evidence(t, m), cat.titles) for m, t in hits]
     if not only:
         known = sorted({sp for teams in cat.teams.values() for t in teams for sp in json.loads(t["specialties"])})
         close = process.extract(normalize_term(q), known, scorer=fuzz.WRatio, limit=8)
@@ -111,4 +115,5 @@ def team_grouped(cat: Catalog, s: Service, hospital_id: str, evidence: list[dict
     if not teams:
         return evidence
     covered = {lid for t in teams for lid in json.loads(t["listing_ids"])}
-    return [team_evidence(t) for t in teams] + [e for e in evidence if e.get("listing_id") not in covered]
+    return [with_title(team_evidence(t), cat.titles) for t in teams] + [e for e in evidence
+                                                                       if e.get("listing_id") not in covered]

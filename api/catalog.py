@@ -85,7 +85,13 @@ class Catalog:
         """The service's spoken summary (computed once per registry: the catalog does not change)."""
         from directory.service_catalog import how_to_use
 
-        return self.service_index(service_id + "#how_to_use", lambda: how_to_use(self.conditions.get(service_id, [])))
+        return self.service_index(service_id + "#how_to_use",
+                                  lambda: how_to_use(self.conditions.get(service_id, []), self.titles))
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Source file → the manual's title (the registry's `sources`): answers cite manuals by title."""
+        return self.eligibility.titles
 
     # ---- names -------------------------------------------------------------------------------
     def _load_names(self, conn: sqlite3.Connection) -> None:

@@ -62,10 +62,14 @@ def _get(summary: str, parameters: list[dict[str, Any]], ok: str, ref: str | Non
 
 @functools.lru_cache(maxsize=1)
 def spec() -> dict[str, Any]:
-    evidence = {"type": "object", "description": "Where the manuals say so: a listing row (raw_name) or a "
-                "coverage entry (raw_city).",
+    evidence = {"type": "object", "description": "Where the manuals say so: a listing row (raw_name), a "
+                "coverage entry (raw_city), a team or a catalog line (text). `source_file` and `line` are for "
+                "machines; text for people cites the manual by `manual_title` (《众安健康服务介绍》第 413 行).",
                 "properties": {"service_id": {"type": "string"}, "source_file": {"type": "string"},
-                               "line": {"type": "integer"}, "raw_name": {"type": "string", "nullable": True},
+                               "line": {"type": "integer"},
+                               "manual_title": {"type": "string", "description": "The title of the manual (or "
+                                                "imported list) `source_file` is, from the registry's `sources`."},
+                               "raw_name": {"type": "string", "nullable": True},
                                "raw_city": {"type": "string", "nullable": True}}}
     hospital = {"type": "object", "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "province": {"type": "string", "nullable": True},
@@ -81,7 +85,11 @@ def spec() -> dict[str, Any]:
             "unknown) and its evidence.",
             "properties": {"fact": {"type": "string"}, "label": {"type": "string"}, "value": {"nullable": True},
                            "class": {"type": "string", "enum": ["stated", "inferred", None], "nullable": True},
-                           "class_label": {"type": "string"}, "source": {"type": "string", "nullable": True},
+                           "class_label": {"type": "string"},
+                           "source": {"type": "string", "nullable": True,
+                                      "description": "Where the value comes from, worded to be read out (a manual "
+                                                     "by its title and line); the registry's stored provenance "
+                                                     "string is in GET /hospitals/{id} `facts`."},
                            "evidence": {"type": "string", "nullable": True}}}
     rule_result = {"type": "object", "description": "One rule's outcome on the hospital, with the facts it used.",
                    "properties": {"rule": {"type": "string"}, "title": {"type": "string"},
@@ -230,8 +238,9 @@ def spec() -> dict[str, Any]:
                              "say so, the rule, `say` in Chinese, notes on incomplete source tables."},
                 "notes": {"type": "array", "items": {"type": "string"}},
                 "origin": {"type": "object", "nullable": True},
-                "how_to_use": {"type": "object", "description": "say: one Chinese sentence to read out; items: "
-                               "each condition (aspect, label, text as printed, source_file, line)."},
+                "how_to_use": {"type": "object", "description": "say: one Chinese sentence to read out, each clause "
+                               "citing its manual line by title (《都汇康健增值服务手册》第 23 行); items: each "
+                               "condition (aspect, label, text as printed, source_file, line, manual_title, cite)."},
                 "list_notes": {"type": "array", "items": {"type": "object"},
                                "description": "What the list itself says about its use (以实际预约页面为准 …)."},
                 "caller": {"type": "object", "description": "outcome pass / fail / unknown of the caller's facts, "

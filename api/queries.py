@@ -82,11 +82,6 @@ def listed_services_of(conn: sqlite3.Connection, hid: str) -> list[str]:
         "select service_id from eligibility where hospital_id = ? order by service_id", (hid,))]
 
 
-def source_titles(conn: sqlite3.Connection) -> dict[str, str]:
-    """manual file name → the manual's title (what people call it; the file name is a hash)."""
-    return {r[0]: r[1] or r[0] for r in conn.execute("select file, title from sources")}
-
-
 FACT_ORDER = ("city", "district", "city_proper", "point", "address", "grade", "ownership", "facility_type", "inpatient")
 
 

@@ -77,7 +77,8 @@ def after_resolve(parsed: Any, resolved: dict[str, Any], extras: Extras,
     return {
         "service_conditions": conditions,
         "service_merges": extras.merges,
-        "row_restrictions": restrictions(parsed.listings, services_of_table),
+        "row_restrictions": restrictions(parsed.listings, services_of_table,
+                                         {x["file"]: x.get("title") or x["file"] for x in parsed.sources}),
         "teams": build_teams(parsed.listings, parsed.table_services),
         "overseas_places": places,
     }

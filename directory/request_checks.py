@@ -2,7 +2,8 @@
 the illness was diagnosed. A service's catalog says what it needs (a minimum sum insured, a waiting
 period); given the facts, the check decides; without them, it says what to ask the caller.
 
-Pure: takes `service_conditions` rows and the caller's facts, returns a CallerCheck.
+Pure: takes `service_conditions` rows, the manuals' titles (to cite a line as 《title》第 N 行) and the
+caller's facts, returns a CallerCheck.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
+
+from directory.manual_titles import Titles, cite_line, manual_title
 
 Outcome = Literal["pass", "fail", "unknown"]
 OUTCOME_LABELS = {"pass": "符合", "fail": "不符合", "unknown": "待核实"}
@@ -76,12 +79,13 @@ class CallerCheck:
                 "say": say, "ask_caller": asks, "checks": [c.as_dict() for c in self.checks]}
 
 
-def _cite(c: dict[str, Any]) -> str:
-    return f"{c['source_file'].split('_', 1)[0]} 第 {c['line']} 行"
+def _cite(c: dict[str, Any], titles: Titles) -> str:
+    return cite_line(c["source_file"], c["line"], titles)
 
 
-def _ev(c: dict[str, Any]) -> dict[str, Any]:
-    return {"source_file": c["source_file"], "line": c["line"], "text": c["text"]}
+def _ev(c: dict[str, Any], titles: Titles) -> dict[str, Any]:
+    return {"source_file": c["source_file"], "line": c["line"], "text": c["text"],
+            "manual_title": manual_title(c["source_file"], titles)}
 
 
 def _number(value: Any) -> float | None:
@@ -91,7 +95,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _sum_insured(conds: list[dict[str, Any]], given: float | None) -> Check | None:
+def _sum_insured(conds: list[dict[str, Any]], given: float | None, titles: Titles) -> Check | None:
     rules = [c for c in conds if c["aspect"] == "sum_insured" and _number(c.get("value")) is not None]
     if not rules:
         return None
@@ -99,44 +103,47 @@ def _sum_insured(conds: list[dict[str, Any]], given: float | None) -> Check | No
     need = max(rules, key=lambda c: (c.get("scope") != "document", _number(c["value"])))
     amount = _number(need["value"]) or 0.0
     if amount == 0:
-        return Check("sum_insured", "pass", f"本服务无保额要求（{_cite(need)}）", [_ev(need)])
-    ask = f"客户主险保额是否达到 {amount:g} 万元（{_cite(need)}：{need['text']}）"
+        return Check("sum_insured", "pass", f"本服务无保额要求（{_cite(need, titles)}）", [_ev(need, titles)])
+    ask = f"客户主险保额是否达到 {amount:g} 万元（{_cite(need, titles)}：{need['text']}）"
     if given is None:
         return Check("sum_insured", "unknown", f"本服务要求主险保额不低于 {amount:g} 万元，尚不知客户保额",
-                     [_ev(need)], ask)
+                     [_ev(need, titles)], ask)
     if given + 1e-9 >= amount:
-        return Check("sum_insured", "pass", f"保额 {given:g} 万元，达到 {amount:g} 万元的要求（{_cite(need)}）", [_ev(need)])
-    return Check("sum_insured", "fail", f"保额 {given:g} 万元，低于本服务要求的 {amount:g} 万元（{_cite(need)}）",
-                 [_ev(need)])
+        return Check("sum_insured", "pass", f"保额 {given:g} 万元，达到 {amount:g} 万元的要求（{_cite(need, titles)}）",
+                     [_ev(need, titles)])
+    return Check("sum_insured", "fail", f"保额 {given:g} 万元，低于本服务要求的 {amount:g} 万元（{_cite(need, titles)}）",
+                 [_ev(need, titles)])
 
 
-def _waiting(conds: list[dict[str, Any]], start: date | None, diagnosed: date | None) -> Check | None:
+def _waiting(conds: list[dict[str, Any]], start: date | None, diagnosed: date | None,
+             titles: Titles) -> Check | None:
     rules = [c for c in conds if c["aspect"] == "waiting_period"]
     if not rules:
         return None
     counted = [c for c in rules if _number(c.get("value")) is not None]
     if not counted:
         c = rules[0]
-        say = f"等待期与保单一致，手册未写天数（{_cite(c)}：{c['text']}）"
-        ask = f"客户的确诊日期是否在保单等待期之后（{_cite(c)}）"
-        return Check("waiting_period", "unknown", say, [_ev(c)], ask)
+        say = f"等待期与保单一致，手册未写天数（{_cite(c, titles)}：{c['text']}）"
+        ask = f"客户的确诊日期是否在保单等待期之后（{_cite(c, titles)}）"
+        return Check("waiting_period", "unknown", say, [_ev(c, titles)], ask)
     c = max(counted, key=lambda c: c.get("scope") != "document")
     days, offset = int(_number(c["value"]) or 0), int(c.get("offset_days") or 0)
     if start is None or diagnosed is None:
         missing = "、".join(w for w, v in (("保单生效日", start), ("确诊日期", diagnosed)) if v is None)
-        return Check("waiting_period", "unknown", f"等待期 {days} 天（{_cite(c)}：{c['text']}），尚不知{missing}",
-                     [_ev(c)], f"客户的{missing}（等待期 {days} 天，{_cite(c)}）")
+        return Check("waiting_period", "unknown",
+                     f"等待期 {days} 天（{_cite(c, titles)}：{c['text']}），尚不知{missing}", [_ev(c, titles)], f"客户的{missing}（等待期 {days} 天，{_cite(c, titles)}）")
     first_ok = start + timedelta(days=days + offset)
     if diagnosed >= first_ok:
         return Check("waiting_period", "pass", f"{diagnosed.isoformat()} 确诊，已过 {days} 天等待期"
-                     f"（自 {first_ok.isoformat()} 起可用；{_cite(c)}）", [_ev(c)])
+                     f"（自 {first_ok.isoformat()} 起可用；{_cite(c, titles)}）", [_ev(c, titles)])
     return Check("waiting_period", "fail", f"{diagnosed.isoformat()} 确诊，在 {days} 天等待期内"
-                 f"（{first_ok.isoformat()} 之前确诊不能使用；{_cite(c)}：{c['text']}）", [_ev(c)])
+                 f"（{first_ok.isoformat()} 之前确诊不能使用；{_cite(c, titles)}：{c['text']}）", [_ev(c, titles)])
 
 
-def check_caller(conditions: list[dict[str, Any]], sum_insured: float | None = None,
+def check_caller(conditions: list[dict[str, Any]], titles: Titles, sum_insured: float | None = None,
                  policy_start: date | None = None, diagnosed_on: date | None = None) -> CallerCheck:
-    """What the catalog's caller conditions say for these facts (missing facts become questions)."""
-    checks = [c for c in (_sum_insured(conditions, sum_insured), _waiting(conditions, policy_start, diagnosed_on))
-              if c is not None]
+    """What the catalog's caller conditions say for these facts (missing facts become questions); `titles`
+    (source file → the manual's title) words the lines they cite."""
+    checks = [c for c in (_sum_insured(conditions, sum_insured, titles),
+                          _waiting(conditions, policy_start, diagnosed_on, titles)) if c is not None]
     return CallerCheck(checks)

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, Literal
 
 from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
+from directory.manual_titles import Titles, cite_line
 
 Effect = Literal["only", "except", "info"]
 _BRACKET = re.compile(r"[(（]([^()（）]+)[)）]")
@@ -131,10 +132,11 @@ def excluded_services(note: RowNote, services: list[dict[str, Any]]) -> tuple[se
     return named, f"不适用于{names}"
 
 
-def restrictions(listings: list[dict[str, Any]], services_of_table: dict[str, list[dict[str, Any]]]
-                 ) -> list[dict[str, Any]]:
+def restrictions(listings: list[dict[str, Any]], services_of_table: dict[str, list[dict[str, Any]]],
+                 titles: Titles) -> list[dict[str, Any]]:
     """(service, hospital) pairs a hospital's rows rule out: every row naming the hospital in that
-    service's tables carries a note that excludes the service. One row per pair, citing the note."""
+    service's tables carries a note that excludes the service. One row per pair, citing the note and its
+    line by the manual's title (`titles`: source file → title)."""
     rows_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for li in listings:
         for s in services_of_table.get(li["table_id"], ()):
@@ -152,8 +154,8 @@ def restrictions(listings: list[dict[str, Any]], services_of_table: dict[str, li
         else:
             li, note, how = why[0]
             name = next(s["name"] for s in services_of_table[li["table_id"]] if s["id"] == sid)
-            doc = li["source_file"].split("_", 1)[0]
+            where = cite_line(li["source_file"], li["line"], titles)
             out.append({"service_id": sid, "hospital_id": hid, "listing_id": li["id"], "source_file": li["source_file"],
                         "line": li["line"], "note": note.text, "effect": note.effect,
-                        "say": f"名单中该院注明“{note.text}”（{doc} 第 {li['line']} 行），即{how}，不能用于{name}"})
+                        "say": f"名单中该院注明“{note.text}”（{where}），即{how}，不能用于{name}"})
     return out

@@ -6,7 +6,8 @@ from a manual's regular overview table (`[[summary_tables]]`). Every cited line 
 contain the cited text exactly as printed, or loading fails with the file and line.
 
 Pure module: `load_catalog` reads and checks; `how_to_use` turns a service's statements into a short
-Chinese summary an agent can read out, each clause with its line.
+Chinese summary an agent can read out, each clause with its manual line cited by the manual's title
+(《都汇康健增值服务手册》第 23 行; directory/manual_titles.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from directory.manifest import Manifest, sources_dir
+from directory.manual_titles import Titles, cite_line, manual_title
 from directory.sources import read_source
 
 Aspect = Literal[
@@ -64,9 +66,6 @@ class Condition:
     @property
     def doc_id(self) -> str:
         return self.source_file.split("_", 1)[0]
-
-    def cite(self) -> str:
-        return f"{self.doc_id} 第 {self.line} 行"
 
     def as_row(self, service_id: str) -> dict[str, Any]:
         return {"service_id": service_id, "aspect": self.aspect, "label": ASPECTS[self.aspect], "text": self.text,
@@ -317,10 +316,12 @@ def spoken(c: dict[str, Any]) -> str:
     return text if len(text) <= SPOKEN_MAX else text[:SPOKEN_MAX] + "…"
 
 
-def how_to_use(conditions: list[dict[str, Any]], max_items: int = 8) -> dict[str, Any]:
-    """A short Chinese summary an agent can read out, one clause per aspect with its manual line.
+def how_to_use(conditions: list[dict[str, Any]], titles: Titles, max_items: int = 8) -> dict[str, Any]:
+    """A short Chinese summary an agent can read out, one clause per aspect with its manual line
+    (《title》第 N 行: `titles` maps a source file to its manual's title, directory.manual_titles.load_titles).
 
-    `conditions` are rows of the `service_conditions` table (or Condition.as_row dicts).
+    `conditions` are rows of the `service_conditions` table (or Condition.as_row dicts). Each item keeps
+    `source_file` and `line` for machines and adds `manual_title`.
     """
     by_aspect: dict[str, list[dict[str, Any]]] = {}
     for c in _ordered(conditions):
@@ -332,17 +333,21 @@ def how_to_use(conditions: list[dict[str, Any]], max_items: int = 8) -> dict[str
         if aspect == "apply_steps" and ("apply_phone" in by_aspect or "apply_app" in by_aspect):
             continue  # a phone number or an app is what to read out; the steps stay on the service page
         first = by_aspect[aspect][0]
-        cite = f"{first['source_file'].split('_', 1)[0]} 第 {first['line']} 行"
+        cite = cite_line(first["source_file"], first["line"], titles)
         items.append({"aspect": aspect, "label": ASPECTS[aspect], "text": first["text"], "say": spoken(first),
-                      "source_file": first["source_file"], "line": first["line"], "cite": cite})
+                      "source_file": first["source_file"], "line": first["line"],
+                      "manual_title": manual_title(first["source_file"], titles), "cite": cite})
     say = "；".join(f"{i['label']}：{i['say']}（{i['cite']}）" for i in items)
     return {"say": say + ("。" if say else ""), "items": items}
 
 
-def grouped(conditions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Every statement of a service by aspect (catalog order), for the service page."""
+def grouped(conditions: list[dict[str, Any]], titles: Titles) -> dict[str, list[dict[str, Any]]]:
+    """Every statement of a service by aspect (catalog order), for the service page; each with its manual's
+    title and the line cited as an agent reads it (`cite`)."""
     out: dict[str, list[dict[str, Any]]] = {a: [] for a in ASPECTS}
     for c in _ordered(conditions):
-        out[c["aspect"]].append({k: c.get(k) for k in ("text", "value", "unit", "offset_days", "source_file", "line",
-                                                         "method", "scope")})
+        out[c["aspect"]].append({**{k: c.get(k) for k in ("text", "value", "unit", "offset_days", "source_file",
+                                                          "line", "method", "scope")},
+                                 "manual_title": manual_title(c["source_file"], titles),
+                                 "cite": cite_line(c["source_file"], c["line"], titles)})
     return {a: v for a, v in out.items() if v}

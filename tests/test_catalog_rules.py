@@ -35,7 +35,7 @@ def test_row_note_rules_out_the_services_it_does_not_name(ctx_conn):
         v = decide(ctx, ctx.services[sid], subject(conn, ctx.services[sid], hid))
         assert v.verdict == "not_eligible"
         [failing] = v.failing
-        assert failing.rule == "row_note" and "001 第 616 行" in failing.say and "仅适用于" in failing.say
+        assert failing.rule == "row_note" and "《都汇康健增值服务手册》第 616 行" in failing.say and "仅适用于" in failing.say
         assert v.evidence[0]["line"] == 616
     ok = decide(ctx, ctx.services["001-specialist-outpatient"],
                 subject(conn, ctx.services["001-specialist-outpatient"], hid))
@@ -56,7 +56,7 @@ def test_caller_facts_decide_when_given(ctx_conn):
     s = ctx.services["000-overseas-treatment"]
     sub = subject(conn, s, _hid(conn, "Mayo Clinic 梅奥诊所"))
     low = decide(ctx, s, sub, [CallerFacts(s, _conditions(conn, s.id), sum_insured=30)])
-    assert low.verdict == "not_eligible" and "50 万元" in low.say and "000 第 30 行" in low.say
+    assert low.verdict == "not_eligible" and "50 万元" in low.say and "《中宏保险健康管理服务手册》第 30 行" in low.say
     high = decide(ctx, s, sub, [CallerFacts(s, _conditions(conn, s.id), sum_insured=50)])
     assert high.verdict == "eligible"
     # not given: the rule says nothing (the answer asks instead)

@@ -26,7 +26,9 @@ def test_command_is_documented_in_readme(name):
 def test_eligibility_command_answers_in_chinese(registry):
     result = CliRunner().invoke(cli, ["eligibility", "北京大学深圳医院", "--service", "000-mdt", "--db", str(registry)])
     assert result.exit_code == 0, result.output
-    assert "结论：符合条件（eligible）" in result.output and "000_6009e8a10b4647f4.txt 第 341 行" in result.output
+    assert "结论：符合条件（eligible）" in result.output
+    assert "手册依据：《中宏保险健康管理服务手册》第 341 行“北京大学深圳医院”" in result.output
+    assert "列在MDT 多学科会诊名单中（《中宏保险健康管理服务手册》第 341 行：“北京大学深圳医院”）" in result.output
     result = CliRunner().invoke(cli, ["eligibility", "浙江大学医学院附属第一医院", "--service", "医疗垫付",
                                       "--db", str(registry)])
     assert result.exit_code == 0, result.output

@@ -35,7 +35,9 @@ def test_service_page_states_the_conditions_with_lines(api):
     assert any(x["line"] == 23 and x["value"] == "400-620-1800" for x in c["apply_phone"])
     assert any(x["line"] == 65 and "提前 5 个工作日" in x["text"] for x in c["lead_time"])
     assert any(x["line"] == 78 and "不适用于产科、急诊科及医技科室" in x["text"] for x in c["exclusion"])
-    assert "400-620-1800" in body["how_to_use"]["say"] and "第 23 行" in body["how_to_use"]["say"]
+    assert "400-620-1800（《都汇康健增值服务手册》第 23 行）" in body["how_to_use"]["say"]
+    assert any(x["cite"] == "《都汇康健增值服务手册》第 23 行" and x["manual_title"] == "都汇康健增值服务手册"
+               and x["source_file"] == F001 for x in c["apply_phone"])
     mdt = get(api, "/api/v1/services/000-mdt")["conditions"]
     assert any(x["line"] == 159 and "等待期内确诊" in x["text"] for x in mdt["waiting_period"])
     assert any(x["line"] == 15 and "达到表格中所列保额要求" in x["text"] for x in mdt["sum_insured"])
@@ -66,7 +68,9 @@ def test_a_service_without_a_list(api):
 def test_caller_facts_decide_or_become_questions(api):
     body = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿")
     assert body["caller"]["outcome"] == "unknown"
-    assert any("50 万元" in a and "000 第 30 行" in a for a in body["caller"]["ask_caller"])
+    assert any("50 万元" in a and "《中宏保险健康管理服务手册》第 30 行" in a for a in body["caller"]["ask_caller"])
+    assert all(e["source_file"] == F000 and e["line"] == 30 and e["manual_title"] == "中宏保险健康管理服务手册"
+               for c in body["caller"]["checks"] if c["fact"] == "sum_insured" for e in c["evidence"])
     low = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿", sum_insured="30万")
     assert low["caller"]["outcome"] == "fail" and all(r["verdict"] == "not_eligible" for r in low["results"])
     ok = get(api, "/api/v1/nearest", service="海外就医安排", insurer="中宏", city="波士顿", min_sum_insured="60万")
@@ -159,8 +163,9 @@ def test_row_note_restricts_services(api):
     for service in ("住院协调", "手术协调"):
         body = get(api, "/api/v1/eligibility", service=service, insurer="大都会", hospital="复旦大学附属质子重离子医院")
         assert body["verdict"] == "not_eligible"
-        assert any("仅适用于特需或专家门诊预约服务" in r and "001 第 616 行" in r for r in body["reasons"])
+        assert any("仅适用于特需或专家门诊预约服务" in r and "（《都汇康健增值服务手册》第 616 行）" in r for r in body["reasons"])
         assert body["evidence"][0]["line"] == 616 and body["evidence"][0]["source_file"] == F001
+        assert body["evidence"][0]["manual_title"] == "都汇康健增值服务手册"
     ok = get(api, "/api/v1/eligibility", service="专家门诊", insurer="大都会", hospital="复旦大学附属质子重离子医院")
     assert ok["verdict"] == "eligible"
     hid = ok["hospital"]["id"]

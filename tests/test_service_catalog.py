@@ -3,12 +3,14 @@ an entry; for each manual, the conditions of at least three services are checked
 lines they cite, read here independently; a catalog that cites a line wrongly is refused with file:line."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from directory.manifest import load_manifest
+from directory.manual_titles import load_titles
 from directory.service_catalog import CatalogError, how_to_use, load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,13 +155,17 @@ def test_manual_004(db, lines):
 
 def test_how_to_use_is_short_chinese_with_lines(db):
     rows = [dict(r) for r in db.execute("select * from service_conditions where service_id = '001-specialist-outpatient'")]
-    guide = how_to_use(rows)
-    assert "400-620-1800（001 第 23 行）" in guide["say"]
-    assert "提前 5 个工作日" in guide["say"] and "001 第 65 行" in guide["say"]
-    assert all(i["line"] and i["source_file"] for i in guide["items"])
+    titles = load_titles(db)
+    guide = how_to_use(rows, titles)
+    assert "400-620-1800（《都汇康健增值服务手册》第 23 行）" in guide["say"]
+    assert "提前 5 个工作日" in guide["say"] and "《都汇康健增值服务手册》第 65 行" in guide["say"]
+    assert all(i["line"] and i["source_file"] == FILES["001"] and i["manual_title"] == "都汇康健增值服务手册"
+               for i in guide["items"])
     for (sid,) in db.execute("select id from services"):
-        g = how_to_use([dict(r) for r in db.execute("select * from service_conditions where service_id = ?", (sid,))])
-        assert g["say"] and "第" in g["say"], sid
+        g = how_to_use([dict(r) for r in db.execute("select * from service_conditions where service_id = ?", (sid,))],
+                       titles)
+        assert g["say"] and re.search(r"《[^》]+》第 \d+ 行", g["say"]), sid
+        assert not re.search(r"\d{3}_[0-9a-f]{16}|(?<![\w.])\d{3} 第", g["say"]), g["say"]
 
 
 def _copy_sources(tmp_path: Path) -> Path:

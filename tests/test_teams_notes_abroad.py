@@ -85,7 +85,8 @@ def test_every_row_note_is_kept(db):
 def test_restriction_rows(db):
     rows = [dict(r) for r in db.execute("select * from row_restrictions")]
     assert {r["service_id"] for r in rows} == {"001-inpatient-coordination", "001-surgery-coordination"}
-    assert all(r["line"] == 616 and r["source_file"] == F001 and "仅适用于" in r["say"] for r in rows)
+    assert all(r["line"] == 616 and r["source_file"] == F001 and "仅适用于" in r["say"]
+               and "（《都汇康健增值服务手册》第 616 行）" in r["say"] for r in rows)
 
 
 def test_service_printed_twice_is_one(db):
@@ -169,8 +170,9 @@ def test_restrictions_generalize_to_a_new_list():
         {"id": 4, "table_id": "t1", "hospital_id": "hC", "source_file": "new.csv", "line": 9, "raw_name": "丙医院",
          "raw_text": "丙医院"},  # printed again without the note: the restriction does not hold
     ]
-    got = {(r["service_id"], r["hospital_id"]) for r in restrictions(rows, services)}
-    assert got == {("x-surgery", "hA"), ("x-surgery", "hB")}
+    got = {(r["service_id"], r["hospital_id"]): r for r in restrictions(rows, services, {"new.csv": "乙公司名单"})}
+    assert set(got) == {("x-surgery", "hA"), ("x-surgery", "hB")}
+    assert "（《乙公司名单》第 3 行）" in got[("x-surgery", "hB")]["say"]  # the note's line, by the list's title
 
 
 def test_bilingual_names_split_only_into_two_names():

@@ -46,7 +46,8 @@ def test_medical_advance_in_hangzhou_decides_for_zju1(facts_api, api):  # noqa: 
     assert set(body["inferred"]) == {"公立或民营", "能否收治住院"} and body["to_check"] == []
     assert body["say"].startswith(f"{ZJU1}很可能可以使用医疗垫付") and "推断" in body["say"]
     district = [f for r in body["facts_used"] if r["rule"] == "city_proper" for f in r["facts"]][0]
-    assert district["class"] == "stated" and "fever_clinics_2020.tsv" in district["source"]
+    # the fact's source is worded in the answer (the reference file by its title); the registry keeps the file
+    assert district["class"] == "stated" and "《2020 年发热门诊医院名单》" in district["source"]
     near = ok(facts_api, "/api/v1/nearest", service="医疗垫付", city="杭州", limit=100)
     (zju1,) = [r for r in near["results"] if r["name"] == ZJU1]
     assert zju1["verdict"] == "likely" and near["results"][0]["verdict"] in ("eligible", "likely")

@@ -5,8 +5,9 @@
 - hospitals.parent_id shows the main hospital's name; review_queue ids link to the hospitals;
 - hospitals.listing_count and a hospital row's id link to every listing of the hospital;
 - hospital_search.services (a JSON list) reads as a list;
-- any other text that names a manual by its file ('002_….txt 第 978 行', 'manual 000:308') names it by its
-  title (the original text in the tooltip);
+- a stored provenance string that names a manual by its file ('002_….txt:978', 'manual 000:308', a fact's
+  evidence) names it by its title (the original text in the tooltip; directory.manual_titles.cite_source).
+  Sentences the library writes (verdicts.say, row_restrictions.say) already cite manuals by title;
 - coded values read as words where the metadata gives them (ownership public → 公立, class stated → 来源载明);
 - canned queries: a 服务手册 (manual title) cell stays one line, a 依据 cell names manuals by their short
   title (the whole text in the tooltip), a 医院 cell links to the hospital when the row has its 医院编号, and 医院编号* cells link.
@@ -22,7 +23,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from api.datasette_support import SERVICE_COLUMNS, SOURCE_COLUMNS, config, link, names, row_url, value_label
-from api.manual_titles import shorten_quoted_titles, titled
+from directory.manual_titles import cite_source, shorten_quoted_titles
 
 _HOSPITAL_ID_COLUMNS = {"review_queue": ("hospital_a", "hospital_b")}
 
@@ -83,9 +84,9 @@ def render_cell(row, value, column, table, database, datasette):
         if table is None and column.startswith("医院编号"):
             return link(row_url(datasette, database, "hospitals", raw), str(raw), cls="hospital-id")
         if isinstance(raw, str) and (".txt" in raw or "manual " in raw):
-            # a sentence or source that names a manual by its file ('002_….txt 第 978 行', 'manual 000:308')
+            # stored provenance that names a manual by its file ('002_….txt:978', 'manual 000:308: grade cell …')
             n = await names(datasette, database)
-            words = titled(raw, n.sources)
+            words = cite_source(raw, n.sources, short=True)
             if words != raw:
                 return Markup(f'<span title="{escape(raw)}">{escape(words)}</span>')
         return None

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template
 
-from api import queries
-from api.context import catalog, db
+from api.context import catalog
 from api.errors import ApiError
 from api.pages import assets
 from api.pages.view import error_text, grade_text, service_label
@@ -23,7 +22,8 @@ _CODE_PARAM = {"unknown_service": "service", "ambiguous_service": "service", "in
 
 
 def titles() -> dict[str, str]:
-    return queries.source_titles(db())
+    """Source file → the manual's title, for the stored provenance strings a page shows (directory.manual_titles)."""
+    return catalog().titles
 
 
 def services_for_form() -> list[dict[str, Any]]:

@@ -10,13 +10,12 @@ from api.errors import ApiError
 from api.pages.common import page_error, render, titles
 from api.pages.view import (
     PRECISION_LABELS,
-    cited_source,
+    cite_source,
     evidence_item,
     evidence_list,
     place_facts,
     place_text,
     service_label,
-    titled,
     verdict_of,
 )
 from api.routes.hospitals import hospital_detail
@@ -31,7 +30,8 @@ def hospital(hospital_id: str):
     except ApiError as exc:
         return render("hospital.html", status=exc.status, h=None, error=page_error(exc, {"q": hospital_id}))
     t = titles()
-    names = [{"name": a["alias"], "sources": [cited_source(s, t, short=True) for s in a["sources"]]}
+    # An alias's sources are the registry's stored provenance strings: worded here by the library.
+    names = [{"name": a["alias"], "sources": [cite_source(s, t, short=True) for s in a["sources"]]}
              for a in h.get("aliases") or [] if a["alias"] != h["name"]]
     services, not_by_hospital = [], []
     for s in h.get("services") or []:
@@ -41,7 +41,7 @@ def hospital(hospital_id: str):
             continue
         kind, label = verdict_of(s)
         services.append({"id": s["id"], "label": service_label(s), "verdict": kind, "verdict_label": label,
-                         "say": titled(s.get("say"), t), "reasons": [titled(r, t) for r in s.get("reasons") or []],
+                         "say": s.get("say") or "", "reasons": list(s.get("reasons") or []),
                          "evidence": evidence_list(s.get("evidence"), t)})
     point = [{"name": h["name"], "lat": h["lat"], "lon": h["lon"], "verdict": "", "n": ""}] \
         if h.get("lat") is not None and h.get("lon") is not None else []

@@ -3,26 +3,27 @@ functions as the JSON routes, so a page and the API never disagree).
 
 Pure functions over those answer dicts: verdicts with their Chinese labels, evidence as a manual's title,
 line and printed text, facts with their class, distances with their precision, and the plain-text
-answer an agent pastes into a ticket. Nothing here decides eligibility; it only words what the library
-decided.
+answer an agent pastes into a ticket. Nothing here decides eligibility, nor words it: the answers' sentences
+already cite manuals by title (directory/manual_titles.py), and evidence items carry `manual_title`. Only
+the registry's stored provenance strings a hospital page shows (a fact's source, an alias's source) are
+worded here, through the same library functions.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.manual_titles import short_title, titled
-
 # The words of a verdict and of a fact's class are directory.eligibility's, so the page, the API's `say`
-# sentences, the CLI and Datasette read the same.
-from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactClass, VerdictKind
+# sentences, the CLI and Datasette read the same; so are a distance's words and a manual's citation.
+from directory.eligibility.distance_words import distance_text
+from directory.eligibility.vocabulary import CLASS_LABELS, VERDICT_LABELS, FactClass, VerdictKind, grade_text
 from directory.eligibility.vocabulary import FACT_LABELS as _LIBRARY_FACT_LABELS
+from directory.manual_titles import cite_source, cite_title, manual_title, short_title, titled
 
 KIND_LABELS = {"hospital_list": "医院名单", "city_coverage": "覆盖城市", "overseas": "境外医院"}
 PRECISION_LABELS = {"exact": "实际位置", "district": "区县中心点", "city": "城市中心点", "region": "州中心点",
                     "country": "国家中心点"}
-_FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
+__all__ = ["cite_source", "distance_text", "grade_text"]  # the library's, used by the pages through this module
 
 
 # ---- evidence ----------------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ class Evidence:
 
     def where(self, short: bool = False) -> str:
         """《title》第 N 行, without the printed text."""
-        return f"《{self.short_manual if short else self.manual}》" + (f"第 {self.line} 行" if self.line else "")
+        return cite_title(self.manual, self.line, short)
 
     def say(self, short: bool = False) -> str:
         where = self.where(short)
@@ -54,10 +55,12 @@ class Evidence:
 
 
 def evidence_item(e: dict[str, Any], titles: dict[str, str]) -> Evidence:
+    """An evidence item of an answer ({source_file, line, manual_title, raw_name / raw_city / text})."""
     file = e.get("source_file") or ""
     text = e.get("raw_name") or e.get("raw_city") or e.get("text") or ""
     team = e.get("team") or e.get("raw_team")
-    return Evidence(titles.get(file, file), file, e.get("line"), text, f"团队：{team}" if team else "")
+    return Evidence(e.get("manual_title") or manual_title(file, titles), file, e.get("line"), text,
+                    f"团队：{team}" if team else "")
 
 
 def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) -> list[Evidence]:
@@ -70,39 +73,6 @@ def evidence_list(items: list[dict[str, Any]] | None, titles: dict[str, str]) ->
             seen.add(key)
             out.append(ev)
     return out
-
-
-_MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)$")  # directory.facts: 'manual 002:75'
-_OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)$")
-_OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
-
-
-def cited_source(source: str | None, titles: dict[str, str], short: bool = False) -> str:
-    """A source as the registry writes it ('002_….txt:151', 'bracket in 002_….txt:151', 'list 000_….txt:308',
-    'manual 002:75', 'reference fever_clinics_2020.tsv:12', 'wikidata Q123', 'rule …') in words: a manual
-    by its title and line, other sources by kind, file and line."""
-    if not source:
-        return ""
-    text = source.strip()
-
-    def manual(file: str, line: str) -> str:
-        title = titles.get(file, file)
-        return f"《{short_title(title) if short else title}》第 {line} 行"
-
-    if m := _MANUAL_REF.match(text):
-        file = next((f for f in titles if f.startswith(m["doc"] + "_")), m["doc"])
-        return manual(file, m["line"])
-    if m := _OTHER_REF.match(text):
-        return f"{_OTHER_WORDS[m['kind']]} {m['file']} 第 {m['line']} 行"
-    if text.startswith("wikidata "):
-        return f"Wikidata {text.split(' ', 1)[1]}"
-    if text.startswith("rule "):
-        return f"规则 {text.split(' ', 1)[1]}"
-    if m := _FILE_LINE.match(text):
-        prefix = m["prefix"].strip()
-        what = {"bracket in": "括号中的别称，", "list": "名单写明，", "": ""}.get(prefix, prefix + " ")
-        return what + manual(m["file"], m["line"])
-    return text
 
 
 # ---- facts ---------------------------------------------------------------------------------------------
@@ -131,15 +101,18 @@ _FACT_WORDS = {"ownership": {"public": "公立", "private": "民营"}, "inpatien
                "city_proper": {"1": "在市辖区", "0": "在县或县级市"}}
 
 
-def fact_from_answer(f: dict[str, Any], titles: dict[str, str], short: bool = True) -> Fact:
-    """A fact as the API reports it: {fact, label?, value, shown?, class, source, evidence}."""
+def fact_from_answer(f: dict[str, Any], titles: dict[str, str] | None = None, short: bool = True) -> Fact:
+    """A fact as the API reports it: {fact, label?, value, shown?, class, source, evidence}. A verdict's facts
+    come worded (titles None); a hospital's stored facts (GET /hospitals/<id>) carry the registry's
+    provenance strings, worded here with `titles` (directory.manual_titles.cite_source)."""
     name = f.get("fact") or ""
     shown = f.get("shown", f.get("value"))
     if shown is not None:
         shown = _FACT_WORDS.get(name, {}).get(str(shown), shown)
     klass = f.get("class") if f.get("class") in ("stated", "inferred") else None
     return Fact(f.get("label") or FACT_LABELS.get(name, name), None if shown in (None, "") else str(shown), klass,
-                cited_source(f.get("source"), titles, short), titled(f.get("evidence"), titles, short),
+                cite_source(f.get("source"), titles, short) if titles is not None else f.get("source") or "",
+                titled(f.get("evidence"), titles, short) if titles is not None else f.get("evidence") or "",
                 int(f.get("conflicting") or 0))
 
 
@@ -168,7 +141,7 @@ def place_facts(h: dict[str, Any], titles: dict[str, str], short: bool = True) -
         out.append(Fact("区县", h.get("district"), klass if h.get("district") else None, why if h.get("district") else ""))
     grade_src = h.get("grade_source") or ""
     out.append(Fact("医院等级", h.get("grade"), "stated" if h.get("grade") and grade_src else None,
-                    cited_source(grade_src, titles, short)))
+                    cite_source(grade_src, titles, short)))
     precision = h.get("geo_precision")
     point = PRECISION_LABELS.get(precision or "", "未知")
     out.append(Fact("位置", point if precision == "exact" else None, "stated" if precision == "exact" else None,
@@ -213,50 +186,21 @@ def verdict_of(item: dict[str, Any]) -> tuple[VerdictKind, str]:
     return kind, item.get("verdict_label") or VERDICT_LABELS.get(kind, kind)
 
 
-def grade_text(grade: str | None, klass: str | None) -> str:
-    """A grade as read out: an inferred one says so (二级及以上（推断）)."""
-    if not grade:
-        return ""
-    return f"{grade}（{CLASS_LABELS['inferred']}）" if klass == "inferred" else grade
-
-
 def place_text(h: dict[str, Any]) -> str:
     if h.get("country") and h.get("country") != "中国":
         return " · ".join(x for x in (h.get("country"), h.get("overseas_city") or h.get("city")) if x)
     return " · ".join(x for x in (h.get("city"), h.get("district")) if x) or (h.get("province") or "")
 
 
-def _km(d: float) -> str:
-    if d < 1:
-        return "不到 1 公里"
-    return f"{d:.1f} 公里" if d < 10 else f"{d:.0f} 公里"
-
-
-def _approx(d: float, exact: bool) -> str:
-    return _km(d) if exact or d < 1 else f"约 {_km(d)}"
-
-
-def distance_text(item: dict[str, Any], origin: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    """(distance as read out, how precise it is) for one hospital of an answer: the answer's own
-    distance_precision and distance_note (directory.eligibility words them)."""
-    d = item.get("distance_km")
-    note = item.get("distance_note")
-    if d is None:
-        return None, note or ("没有计算距离的起点" if not origin else "医院没有坐标，无法计算距离")
-    if item.get("distance_precision") == "centroid_to_centroid" and d < 1:
-        return None, note  # both ends are the same centre: no distance to read out
-    return _approx(d, item.get("distance_precision") == "exact"), note
-
-
 def hospital_answer(item: dict[str, Any], origin: dict[str, Any] | None, titles: dict[str, str]) -> HospitalAnswer:
     kind, label = verdict_of(item)
     distance, note = distance_text(item, origin)
     rules = [Rule(r.get("title") or r.get("rule") or "", r.get("outcome_label") or r.get("outcome") or "",
-                  titled(r.get("say"), titles), [fact_from_answer(f, titles) for f in r.get("facts") or []])
+                  r.get("say") or "", [fact_from_answer(f) for f in r.get("facts") or []])
              for r in item.get("facts_used") or []]
     return HospitalAnswer(
-        id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=titled(item.get("say"), titles),
-        reasons=[titled(r, titles) for r in item.get("reasons") or []], grade=item.get("grade"),
+        id=item["id"], name=item["name"], verdict=kind, verdict_label=label, say=item.get("say") or "",
+        reasons=list(item.get("reasons") or []), grade=item.get("grade"),
         grade_class=item.get("grade_class"), place=place_text(item),
         distance=distance, distance_note=note, evidence=evidence_list(item.get("evidence"), titles), rules=rules,
         to_check=list(item.get("to_check") or []), inferred=list(item.get("inferred") or []),
@@ -303,21 +247,20 @@ class Answer:
 
 def _statements(raw: Any, titles: dict[str, str]) -> list[HowTo]:
     """Catalog statements as answers carry them: a sentence, {"say", "items": [...]}, or a list of
-    {label?, say?/text, source_file, line}."""
+    {label?, say?/text, source_file, line, manual_title}."""
     if not raw:
         return []
     if isinstance(raw, str):
-        return [HowTo(titled(raw, titles))]
+        return [HowTo(raw)]
     if isinstance(raw, dict):
         raw = raw.get("items") or ([raw["say"]] if raw.get("say") else [])
     out = []
     for x in raw:
         if isinstance(x, str):
-            out.append(HowTo(titled(x, titles)))
+            out.append(HowTo(x))
             continue
-        ev = Evidence(titles.get(x["source_file"], x["source_file"]), x["source_file"], x.get("line"),
-                      x.get("text") or "") if x.get("source_file") else None
-        out.append(HowTo(titled(x.get("say") or x.get("text") or "", titles), x.get("label") or "", ev))
+        ev = evidence_item({**x, "raw_name": None}, titles) if x.get("source_file") else None
+        out.append(HowTo(x.get("say") or x.get("text") or "", x.get("label") or "", ev))
     return [h for h in out if h.text]
 
 
@@ -344,16 +287,15 @@ def answer_view(body: dict[str, Any], titles: dict[str, str]) -> Answer:
     else:
         origin_text = None
     return Answer(service_id=s.get("id", ""), service=service_label(s) if s else "", kind=s.get("kind", ""),
-                  place=place, message=titled(body.get("message"), titles),
-                  notes=[titled(n, titles) for n in body.get("notes") or []],
+                  place=place, message=body.get("message") or "", notes=list(body.get("notes") or []),
                   hospitals=hospitals,
                   how_to_use=_statements(body.get("how_to_use") or s.get("how_to_use"), titles), coverage=coverage,
                   origin=origin_text, total_in_place=int(body.get("in_city_count") or 0), counts=counts,
                   origin_point={"lat": origin["lat"], "lon": origin["lon"]}
                   if origin and origin.get("lat") is not None and origin.get("lon") is not None else None,
                   list_notes=_statements(body.get("list_notes"), titles),
-                  caller_say=titled((body.get("caller") or {}).get("say"), titles),
-                  ask_caller=[titled(q, titles) for q in (body.get("caller") or {}).get("ask_caller") or []])
+                  caller_say=(body.get("caller") or {}).get("say") or "",
+                  ask_caller=list((body.get("caller") or {}).get("ask_caller") or []))
 
 
 def plain_text(a: Answer) -> str:

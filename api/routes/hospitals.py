@@ -12,6 +12,7 @@ from api.catalog import Catalog, parse_min_grade
 from api.context import API, catalog, db, live, service_index
 from api.errors import bad_request, not_found
 from directory.eligibility import VERDICTS, decide, hospital_brief, subject, verdict_answer
+from directory.manual_titles import with_title
 from directory.teams import team_evidence
 
 bp = Blueprint("hospitals", __name__)
@@ -167,7 +168,8 @@ def hospital_detail(hospital_id: str) -> dict:
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
             "services": svc, "facts": [_fact_shown(cat, f) for f in queries.chosen_facts(conn, hid)],
-            "listings": listings, "teams": [team_evidence(t) for t in cat.teams.get(hid, [])]}
+            "listings": [with_title(li, cat.titles) for li in listings],
+            "teams": [with_title(team_evidence(t), cat.titles) for t in cat.teams.get(hid, [])]}
     return body
 
 

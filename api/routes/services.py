@@ -55,7 +55,7 @@ def service(service_id: str):
     elif s.kind != "no_list":
         item["listed_hospitals"] = queries.listed_counts(conn).get(s.id, 0)
     conds = cat.conditions.get(s.id, [])
-    return jsonify({**item, "how_to_use": cat.how_to_use(s.id), "conditions": grouped(conds),
+    return jsonify({**item, "how_to_use": cat.how_to_use(s.id), "conditions": grouped(conds, cat.titles),
                     "condition_count": len(conds), "merged_services": merged,
                     "row_restrictions": [r for (sid2, _h), r in cat.restrictions.items() if sid2 == s.id]})
 

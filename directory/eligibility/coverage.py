@@ -8,6 +8,7 @@ from directory.eligibility.context import EligibilityContext
 from directory.eligibility.find import QueriedPlace
 from directory.eligibility.places import KIND_LABELS
 from directory.eligibility.services import Service
+from directory.manual_titles import cite_line
 
 
 def terms_say(s: Service) -> str:
@@ -25,8 +26,8 @@ def areas_in_city(ctx: EligibilityContext, s: Service, city: str) -> list[str]:
     return sorted(a for a in s.areas if a == city or ctx.regions.parent_of(a) == city)
 
 
-def _line(evidence: list[dict[str, Any]]) -> str:
-    return f"（{evidence[0]['source_file']} 第 {evidence[0]['line']} 行）" if evidence else ""
+def _line(evidence: list[dict[str, Any]], titles) -> str:
+    return f"（{cite_line(evidence[0]['source_file'], evidence[0]['line'], titles)}）" if evidence else ""
 
 
 def place_coverage(ctx: EligibilityContext, s: Service, place: QueriedPlace) -> dict[str, Any]:
@@ -40,21 +41,21 @@ def place_coverage(ctx: EligibilityContext, s: Service, place: QueriedPlace) -> 
     partial = False
     if dist and dist in s.areas:
         covered: bool | None = True
-        say = f"{regions.name_of(dist)}在{s.name}覆盖范围内{_line(s.coverage_evidence.get(dist, []))}"
+        say = f"{regions.name_of(dist)}在{s.name}覆盖范围内{_line(s.coverage_evidence.get(dist, []), ctx.titles)}"
     elif city in s.areas:
         if place.county_level and s.city_proper_only:
             covered = False
             say = (f"{s.name}在{c_name}只覆盖市辖区；{p_name}是{KIND_LABELS[regions.kind(dist)]}，"
-                   f"不在服务范围内{_line(s.coverage_evidence.get(city, []))}")
+                   f"不在服务范围内{_line(s.coverage_evidence.get(city, []), ctx.titles)}")
         else:
             covered = True
-            say = f"{c_name}在{s.name}覆盖城市中{_line(s.coverage_evidence.get(city, []))}"
+            say = f"{c_name}在{s.name}覆盖城市中{_line(s.coverage_evidence.get(city, []), ctx.titles)}"
             if s.city_proper_only:
                 say += "，只限市辖区（不含所辖县和县级市）"
     elif areas:
         names = "、".join(regions.name_of(a) or a for a in areas)
         covered, partial = (False, False) if place.county_level else (True, True)
-        say = f"{s.name}在{c_name}只覆盖{names}{_line(evidence)}"
+        say = f"{s.name}在{c_name}只覆盖{names}{_line(evidence, ctx.titles)}"
     elif s.coverage_incomplete:
         covered = None
         say = (f"{p_name}不在已解析的{s.name}城市表中，但该表不完整，无法确定是否覆盖，请向保险公司核实")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from directory.eligibility.vocabulary import CLASS_LABELS, FactClass, fact_label
+from directory.manual_titles import Titles, cite_source, titled
 
 BASE_COLUMNS = ("id", "name", "province", "city", "district", "adcode", "province_adcode", "city_adcode", "lat",
                 "lon", "geo_precision", "geo_source", "grade", "grade_source", "parent_id", "campus", "country",
@@ -51,12 +52,18 @@ class Fact:
     def known(self) -> bool:
         return self.value is not None and self.klass in CLASSES
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, titles: Titles | None = None) -> dict[str, Any]:
+        """The fact as answers carry it. With `titles`, its source and evidence are worded for reading out
+        (a manual by its title and line, not its file): the registry keeps the stored provenance strings."""
+        source, evidence = self.source, self.evidence
+        if titles:
+            source = cite_source(source, titles, short=True) if source else source
+            evidence = titled(evidence, titles) if evidence else evidence
         return {"fact": self.name, "label": fact_label(self.name), "value": self.value,
                 "shown": self.shown if self.shown is not None else self.value,
                 "class": self.klass if self.known else None,
                 "class_label": CLASS_LABELS[self.klass if self.known else None],
-                "source": self.source, "evidence": self.evidence}
+                "source": source, "evidence": evidence}
 
 
 @dataclass

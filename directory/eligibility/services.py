@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from directory.manual_titles import Titles, cite_lines, cite_title, load_titles, manual_title, with_title
+
 
 @dataclass(frozen=True)
 class SourceNote:
@@ -18,14 +20,16 @@ class SourceNote:
     first_line: int
     last_line: int
     note: str
+    manual_title: str = ""  # the title of source_file (the registry's `sources`)
 
     def say(self) -> str:
-        return (f"来源表格不完整：{self.source_file} 第 {self.first_line}–{self.last_line} 行"
-                f"《{self.title}》——{self.note}")
+        where = cite_title(self.manual_title or self.source_file, f"{self.first_line}–{self.last_line}")
+        return f"来源表格不完整：{where}的“{self.title}”——{self.note}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"table_id": self.table_id, "title": self.title, "source_file": self.source_file,
-                "first_line": self.first_line, "last_line": self.last_line, "note": self.note, "say": self.say()}
+                "manual_title": self.manual_title or self.source_file, "first_line": self.first_line,
+                "last_line": self.last_line, "note": self.note, "say": self.say()}
 
 
 @dataclass
@@ -47,10 +51,20 @@ class Service:
     coverage_evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # adcode → entries
     incomplete: list[SourceNote] = field(default_factory=list)
     table_lines: dict[str, tuple[str, int, int, str]] = field(default_factory=dict)  # id → file, first, last, title
+    titles: Titles = field(default_factory=dict, repr=False)  # every source file of the registry → its title
+
+    @property
+    def manual_title(self) -> str:
+        """The title of the manual that defines the service."""
+        return manual_title(self.source_file, self.titles)
 
     def where_printed(self) -> str:
-        """'002_….txt 第 1017–1019 行' for every table of the service (Chinese, for answers)."""
-        return "；".join(f"{f} 第 {a}–{b} 行" for f, a, b, _t in self.table_lines.values()) or "手册"
+        """《众安健康服务介绍》第 1017–1019 行 for every table of the service (Chinese, for answers)."""
+        return cite_lines([(f, f"{a}–{b}") for f, a, b, _t in self.table_lines.values()], self.titles) or "手册"
+
+    def cite(self, item: dict[str, Any]) -> dict[str, Any]:
+        """An evidence item of this service with its manual's title (`manual_title`)."""
+        return with_title(item, self.titles)
 
     @property
     def coverage_incomplete(self) -> bool:
@@ -64,15 +78,17 @@ class Service:
                 "kind": self.kind, "rule": self.rule or None, "min_grade": self.min_grade or None,
                 "public_only": self.public_only, "city_proper_only": self.city_proper_only,
                 "inpatient": self.inpatient, "aliases": self.aliases, "source_file": self.source_file,
-                "tables": self.tables, "source_notes": [n.as_dict() for n in self.incomplete]}
+                "manual_title": self.manual_title, "tables": self.tables, "source_notes": [n.as_dict() for n in self.incomplete]}
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {r[1] for r in conn.execute(f"pragma table_info([{table}])")}
 
 
-def load_services(conn: sqlite3.Connection) -> dict[str, Service]:
-    """Every service of the registry with its tables, covered areas, coverage entries and source notes."""
+def load_services(conn: sqlite3.Connection, titles: Titles | None = None) -> dict[str, Service]:
+    """Every service of the registry with its tables, covered areas, coverage entries and source notes;
+    `titles` (file → title, default: the registry's `sources`) words their citations."""
+    titles = load_titles(conn) if titles is None else titles
     cols = _columns(conn, "services")
     services: dict[str, Service] = {}
     cur = conn.execute("select * from services order by id")
@@ -86,7 +102,7 @@ def load_services(conn: sqlite3.Connection) -> dict[str, Service]:
         services[row["id"]] = Service(
             row["id"], row["name"], row["insurer"] or "", row["product"] or "", row["kind"], row["rule"],
             row["min_grade"], bool(row["public_only"]), bool(row["city_proper_only"]), list(aliases),
-            row["source_file"], inpatient=bool(row["inpatient"]) if "inpatient" in cols else False)
+            row["source_file"], inpatient=bool(row["inpatient"]) if "inpatient" in cols else False, titles=titles)
     tables: dict[str, dict[str, Any]] = {}
     has_note = "incomplete" in _columns(conn, "source_tables")
     for r in conn.execute("select id, title, source_file, first_line, last_line"
@@ -102,7 +118,7 @@ def load_services(conn: sqlite3.Connection) -> dict[str, Service]:
             s.table_lines[table_id] = (t["source_file"], t["first_line"], t["last_line"], t["title"] or table_id)
         if t and t["note"]:
             s.incomplete.append(SourceNote(table_id, t["title"] or table_id, t["source_file"], t["first_line"],
-                                           t["last_line"], t["note"]))
+                                           t["last_line"], t["note"], manual_title(t["source_file"], titles)))
     for service_id, adcode in conn.execute("select service_id, adcode from coverage"):
         if service_id in services:
             services[service_id].areas.add(adcode)
@@ -116,5 +132,6 @@ def load_services(conn: sqlite3.Connection) -> dict[str, Service]:
         for s in by_table.get(r[6], ()):
             s.coverage_evidence.setdefault(r[1], []).append({
                 "service_id": s.id, "source_file": r[2], "line": r[3], "raw_city": r[5], "raw_province": r[4],
-                "adcode": r[1], "coverage_entry_id": r[0], "table_id": r[6]})
+                "adcode": r[1], "coverage_entry_id": r[0], "table_id": r[6],
+                "manual_title": manual_title(r[2], titles)})
     return services

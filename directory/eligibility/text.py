@@ -1,10 +1,14 @@
 """Plain Chinese text of an answer, for agents reading the command line (hospnet eligibility / nearest).
-Works on the same dictionaries the API returns as JSON."""
+Works on the same dictionaries the API returns as JSON: their sentences already cite manuals by title
+(directory/manual_titles.py); evidence lines name the whole title, as text copied into a ticket does;
+distances read as on the agent page (distance_words.py)."""
 from __future__ import annotations
 
 from typing import Any
 
-from directory.eligibility.vocabulary import OUTCOME_LABELS
+from directory.eligibility.distance_words import distance_text
+from directory.eligibility.vocabulary import OUTCOME_LABELS, grade_text
+from directory.manual_titles import cite_title
 
 _MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 
@@ -28,8 +32,8 @@ def verdict_text(answer: dict[str, Any]) -> str:
             lines.append(f"      {_fact_line(f)}")
     if answer.get("evidence"):
         lines.append("手册依据：" + "；".join(
-            f"{e['source_file']} 第 {e['line']} 行“{e.get('raw_name') or e.get('raw_city') or ''}”"
-            for e in answer["evidence"][:5]))
+            f"{cite_title(e.get('manual_title') or e['source_file'], e['line'], short=False)}"
+            f"“{e.get('raw_name') or e.get('raw_city') or e.get('text') or ''}”" for e in answer["evidence"][:5]))
     for note in answer.get("notes") or []:
         lines.append(f"注意：{note}")
     return "\n".join(lines)
@@ -44,9 +48,11 @@ def nearest_text(body: dict[str, Any]) -> str:
         lines.append(f"注意：{note}")
     for k, r in enumerate(body["results"], 1):
         where = " ".join(x for x in (r.get("city"), r.get("district")) if x)
-        dist = "距离未知" if r.get("distance_km") is None else f"约 {r['distance_km']:g} 公里"
-        lines.append(f"{k}. {r['name']}（{where}，{r.get('grade') or '等级未知'}）{dist} — {r['verdict_label']}")
+        dist, note = distance_text(r, body.get("origin"))
+        grade = grade_text(r.get("grade"), r.get("grade_class")) or "等级未知"
+        lines.append(f"{k}. {r['name']}（{where}，{grade}）{dist or '距离无法估算'}"
+                     f" — {r['verdict_label']}")
         lines.append(f"   {r['say']}")
-        if r.get("distance_note"):
-            lines.append(f"   距离说明：{r['distance_note']}")
+        if note:
+            lines.append(f"   距离说明：{note}")
     return "\n".join(lines)

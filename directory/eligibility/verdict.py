@@ -62,14 +62,15 @@ class Verdict:
 
     @cached_property
     def evidence(self) -> list[dict[str, Any]]:
-        """Manual lines behind the verdict (listing rows / coverage entries), deduplicated."""
+        """Manual lines behind the verdict (listing rows / coverage entries), deduplicated, each with its
+        manual's title (`manual_title`) beside `source_file` and `line`."""
         seen, out = set(), []
         for r in self.results:
             for e in r.evidence:
                 key = (e.get("source_file"), e.get("line"), e.get("service_id"))
                 if key not in seen:
                     seen.add(key)
-                    out.append(e)
+                    out.append(self.service.cite(e))
         return out
 
     @property
@@ -92,7 +93,7 @@ class Verdict:
     def as_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "verdict_label": self.label, "say": self.say, "reasons": self.reasons,
                 "inferred": _labels(self.inferred), "to_check": _labels(self.to_check),
-                "facts_used": [r.as_dict() for r in self.results]}
+                "facts_used": [r.as_dict(self.service.titles) for r in self.results]}
 
 
 def combine(results: list[RuleResult]) -> VerdictKind:

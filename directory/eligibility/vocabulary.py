@@ -36,3 +36,10 @@ ANSWER_GROUP: dict[str, int] = {"eligible": 0, "likely": 0, "unknown": 1, "not_e
 
 def fact_label(name: str) -> str:
     return FACT_LABELS.get(name, name)
+
+
+def grade_text(grade: str | None, klass: str | None) -> str:
+    """A grade as read out: an inferred one says so (二级及以上（推断）), so no surface shows a guess as fact."""
+    if not grade:
+        return ""
+    return f"{grade}（{CLASS_LABELS['inferred']}）" if klass == "inferred" else grade

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from directory.eligibility.facts import Fact, Hospital
 from directory.eligibility.vocabulary import CLASS_LABELS, OUTCOME_LABELS, Outcome
+from directory.manual_titles import Titles
 
 if TYPE_CHECKING:
     from directory.eligibility.context import EligibilityContext
@@ -41,10 +42,10 @@ class RuleResult:
     def missing(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts if not f.known)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, titles: Titles | None = None) -> dict[str, Any]:
         return {"rule": self.rule, "title": self.title, "outcome": self.outcome,
                 "outcome_label": OUTCOME_LABELS[self.outcome], "say": self.say,
-                "facts": [f.as_dict() for f in self.facts]}
+                "facts": [f.as_dict(titles) for f in self.facts]}
 
 
 def with_class(f: Fact) -> str:

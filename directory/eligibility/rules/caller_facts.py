@@ -29,7 +29,7 @@ class CallerFacts(Rule):
     def check(self, subject: Subject, ctx) -> RuleResult | None:
         given = {"sum_insured": self.sum_insured is not None,
                  "waiting_period": self.policy_start is not None or self.diagnosed_on is not None}
-        checks = [c for c in check_caller(self.conditions, self.sum_insured, self.policy_start,
+        checks = [c for c in check_caller(self.conditions, ctx.titles, self.sum_insured, self.policy_start,
                                           self.diagnosed_on).checks if given[c.fact]]
         if not checks:
             return None
@@ -39,6 +39,6 @@ class CallerFacts(Rule):
         facts = [Fact(c.fact, (self.sum_insured if c.fact == "sum_insured" else
                                self.diagnosed_on.isoformat() if self.diagnosed_on else None),
                       "stated" if c.outcome != "unknown" else None, "来电者所述", c.say) for c in decisive]
-        evidence = [{"source_file": e["source_file"], "line": e["line"], "text": e["text"]}
-                    for c in decisive for e in c.evidence]
+        evidence = [{"source_file": e["source_file"], "line": e["line"], "text": e["text"],
+                     "manual_title": e["manual_title"]} for c in decisive for e in c.evidence]
         return self.result(outcome, facts, "；".join(c.say for c in decisive), evidence)

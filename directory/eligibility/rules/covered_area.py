@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from directory.eligibility.facts import Fact
 from directory.eligibility.rules.base import Rule, RuleResult, Subject, with_class
+from directory.manual_titles import cite_line
 
 
-def _printed(evidence: list[dict]) -> str:
+def _printed(evidence: list[dict], titles) -> str:
     if not evidence:
         return ""
     e = evidence[0]
-    return f"（{e['source_file']} 第 {e['line']} 行：“{e.get('raw_city')}”）"
+    return f"（{cite_line(e['source_file'], e['line'], titles)}：“{e.get('raw_city')}”）"
 
 
 class CoveredArea(Rule):
@@ -33,12 +34,12 @@ class CoveredArea(Rule):
         city_name = regions.name_of(c) or c
         if c in s.areas:
             ev = s.coverage_evidence.get(c, [])
-            return self.result("pass", [city], f"{city_name}{with_class(city)}在{s.name}覆盖城市中{_printed(ev)}",
+            return self.result("pass", [city], f"{city_name}{with_class(city)}在{s.name}覆盖城市中{_printed(ev, ctx.titles)}",
                                ev, [c])
         if dist.known and dist.value in s.areas:
             ev = s.coverage_evidence.get(dist.value, [])
             d_name = regions.name_of(dist.value) or dist.value
-            return self.result("pass", [city, dist], f"{d_name}{with_class(dist)}在{s.name}覆盖范围中{_printed(ev)}",
+            return self.result("pass", [city, dist], f"{d_name}{with_class(dist)}在{s.name}覆盖范围中{_printed(ev, ctx.titles)}",
                                ev, [dist.value])
         parts = sorted(a for a in s.areas if regions.parent_of(a) == c)
         if parts and not dist.known:

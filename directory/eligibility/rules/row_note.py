@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from directory.eligibility.facts import Fact
 from directory.eligibility.rules.base import Rule, RuleResult, Subject
+from directory.manual_titles import cite_line
 from directory.row_notes import excluded_services, notes_in
 
 
@@ -40,7 +41,6 @@ class RowNoteRestriction(Rule):
         if not why:
             return None
         row, note, how = why[0]
-        doc = row["source_file"].split("_", 1)[0]
-        fact = Fact("row_note", note.text, "stated", f"{row['source_file']} 第 {row['line']} 行", row.get("raw_name"))
-        return self.result("fail", [fact], f"名单中该院注明“{note.text}”（{doc} 第 {row['line']} 行），即{how}，"
-                           f"不能用于{s.name}", [row])
+        where = cite_line(row["source_file"], row["line"], ctx.titles)
+        fact = Fact("row_note", note.text, "stated", where, row.get("raw_name"))
+        return self.result("fail", [fact], f"名单中该院注明“{note.text}”（{where}），即{how}，不能用于{s.name}", [row])

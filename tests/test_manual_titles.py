@@ -1,0 +1,260 @@
+"""Answers cite manuals by title (《众安健康服务介绍》第 413 行), never by their hashed file names: every Chinese
+text field of the JSON answers, the CLI's text, the agent pages and the build's verdicts table — while the
+evidence keeps `source_file` and `line` for machines and adds `manual_title` (directory/manual_titles.py)."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from directory.cli import cli
+from directory.eligibility.distance_words import distance_text
+from directory.manual_titles import (
+    cite_line,
+    cite_lines,
+    cite_source,
+    load_titles,
+    short_title,
+    titled,
+    with_title,
+)
+
+F000, F001, F002 = "000_6009e8a10b4647f4.txt", "001_d348e788b07f099c.txt", "002_e8b033acd9a55b94.txt"
+ZHONGAN = "众安健康服务介绍"
+TIMEOUT = 15
+# A manual's file name (hashed), or a manual named only by its number ('002 第 413 行', 'manual 002:75').
+HASHED = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\d{3}_[0-9a-f]{16}|(?<![\w.])\d{3} 第 \d+ 行|\bmanual \d{3}:\d+")
+# Fields for machines: file names and ids. Everything else a string holds is text someone may read.
+MACHINE_KEYS = {"source_file", "file", "id", "tables", "table_id", "listing_id", "coverage_entry_id", "parent_id",
+                "hospital_id", "service_id", "merged_into", "adcode", "city_adcode", "province_adcode"}
+
+
+def without_stored_provenance(body: dict) -> dict:
+    """GET /hospitals/<id> without the registry's stored provenance strings, which it returns as they are
+    (data: the tables keep them; the hospital page words them through the library, checked on the page):
+    the row's grade_source / geo_source, each alias's sources, each stored fact's source and evidence."""
+    out = {k: v for k, v in body.items() if k not in ("grade_source", "geo_source", "place_source")}
+    out["aliases"] = [{k: v for k, v in a.items() if k != "sources"} for a in body["aliases"]]
+    out["facts"] = [{k: v for k, v in f.items() if k not in ("source", "evidence")} for f in body["facts"]]
+    return out
+
+
+def text_fields(obj, path: str = ""):
+    """(path, string) for every string in an answer, except machine fields."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in MACHINE_KEYS or k.endswith("_id"):
+                continue
+            yield from text_fields(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from text_fields(v, f"{path}[{i}]")
+    elif isinstance(obj, str):
+        yield path, obj
+
+
+def hashed_in(obj) -> list[tuple[str, str]]:
+    return [(p, s) for p, s in text_fields(obj) if HASHED.search(s)]
+
+
+def evidence_items(obj):
+    """Every dict of an answer that cites a line ({source_file, line, …})."""
+    if isinstance(obj, dict):
+        if obj.get("source_file") and "line" in obj:
+            yield obj
+        for v in obj.values():
+            yield from evidence_items(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from evidence_items(v)
+
+
+# ---- the library --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def titles(registry):
+    conn = sqlite3.connect(registry)
+    try:
+        return load_titles(conn)
+    finally:
+        conn.close()
+
+
+def test_a_line_is_cited_by_the_manuals_title(titles):
+    assert titles[F002].startswith(ZHONGAN + "（重疾绿通") and short_title(titles[F002]) == ZHONGAN
+    assert cite_line(F002, 413, titles) == f"《{ZHONGAN}》第 413 行"
+    assert cite_line(F002, 413, titles, short=False) == f"《{titles[F002]}》第 413 行"  # text to be copied
+    assert cite_line(F000, "1017–1019", titles) == "《中宏保险健康管理服务手册》第 1017–1019 行"
+    assert cite_line("other.csv", 3, titles) == "《other.csv》第 3 行"  # a file without a title: its name
+    assert cite_lines([(F002, "1017–1019"), (F002, "1020–1030"), (F001, 5)], titles) == \
+        f"《{ZHONGAN}》第 1017–1019、1020–1030 行；《都汇康健增值服务手册》第 5 行"
+    assert with_title({"source_file": F001, "line": 616}, titles) == \
+        {"source_file": F001, "line": 616, "manual_title": "都汇康健增值服务手册"}
+
+
+@pytest.mark.parametrize("stored, words", [
+    ("manual 002:75", "《众安健康服务介绍（重疾绿通、"),
+    ("manual 000:308: grade cell '三甲'", "《中宏保险健康管理服务手册》第 308 行：grade cell '三甲'"),
+    (f"bracket in {F002}:151", "括号中的别称，《众安健康服务介绍（"),
+    (f"list {F000}:308", "名单写明，《中宏保险健康管理服务手册》第 308 行"),
+    (f"{F001}:398", "《都汇康健增值服务手册》第 398 行"),
+    ("reference fever_clinics_2020.tsv:12", "参考数据《2020 年发热门诊医院名单（各省卫健委公告汇编）》第 12 行"),
+    ("knowledge hospital_facts.tsv:101", "审核过的知识文件 hospital_facts.tsv 第 101 行"),
+    (f"rule ownership_rules.tsv:2 military: '军区' (name as written at {F002}:1788)", "规则 ownership_rules.tsv:2"),
+    ("名单所列的省/市栏", "名单所列的省/市栏"),
+])
+def test_stored_provenance_is_worded_by_the_library(titles, stored, words):
+    got = cite_source(stored, titles)
+    assert got.startswith(words) and not HASHED.search(got), got
+    assert cite_source(got, titles) == got  # worded text stays as it is
+
+
+def test_text_naming_a_manual_by_file_or_number_is_titled(titles):
+    assert titled(f"见 {F002} 第 978 行与 001 第 23 行", titles) == \
+        f"见 《{ZHONGAN}》第 978 行与 《都汇康健增值服务手册》第 23 行"
+
+
+def test_distance_words():
+    assert distance_text({"distance_km": 0.0, "distance_precision": "centroid_to_centroid",
+                          "distance_note": "来电者和医院的位置都只知道在温州市（中心点），无法估算两者之间的距离"},
+                         {"lat": 1}) == (None, "来电者和医院的位置都只知道在温州市（中心点），无法估算两者之间的距离")
+    assert distance_text({"distance_km": 0.0, "distance_precision": "centroid_to_centroid"}, {"lat": 1})[0] is None
+    assert distance_text({"distance_km": 12.0, "distance_precision": "from_centroid"}, {"lat": 1})[0] == "约 12 公里"
+    assert distance_text({"distance_km": 6.0, "distance_precision": "to_centroid"}, {"lat": 1})[0] == "约 6 公里"
+    assert distance_text({"distance_km": 3.42, "distance_precision": "exact"}, {"lat": 1})[0] == "3.4 公里"
+    assert distance_text({"distance_km": None}, None) == (None, "没有计算距离的起点")
+
+
+# ---- real answers over HTTP -------------------------------------------------------------------------------
+
+def ok(api, path, **params):
+    r = requests.get(api + path, params=params, timeout=TIMEOUT)
+    assert r.status_code == 200, (path, params, r.text[:300])
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def services(api):
+    return ok(api, "/api/v1/services")["results"]
+
+
+def _cities(kind: str) -> list[str]:
+    return ["波士顿", "日本"] if kind == "overseas" else ["北京", "温州", "海淀区", "杭州"]
+
+
+def test_no_answer_names_a_manual_by_its_file(api, services, titles):
+    """/nearest, /eligibility and /services/<id> for every service, in several places (and with the caller's
+    facts): no text field names a manual by its file or number; every cited line keeps its file and line
+    and gains the manual's title."""
+    assert len(services) >= 30
+    assert not hashed_in(services)
+    pairs: set[tuple[str, str]] = set()  # (service, hospital) to ask /eligibility about
+    cited = 0
+    for s in services:
+        page = ok(api, f"/api/v1/services/{s['id']}")
+        assert not hashed_in(page), (s["id"], hashed_in(page)[:3])
+        for city in _cities(s["kind"]):
+            body = ok(api, "/api/v1/nearest", service=s["id"], city=city, limit=20)
+            assert not hashed_in(body), (s["id"], city, hashed_in(body)[:3])
+            for r in body["results"][:2]:
+                pairs.add((s["id"], r["id"]))
+            for e in evidence_items(body):
+                assert e["manual_title"] == titles[e["source_file"]] and e["line"], e
+                cited += 1
+        facts = ok(api, "/api/v1/nearest", service=s["id"], city=_cities(s["kind"])[0], sum_insured="10万",
+                   policy_start="2024-01-01", diagnosed_on="2024-01-20")
+        assert not hashed_in(facts), (s["id"], hashed_in(facts)[:3])
+    assert cited > 500 and len(pairs) > 60
+    for sid, hid in sorted(pairs):
+        body = ok(api, "/api/v1/eligibility", service=sid, hospital=hid)
+        assert not hashed_in(body), (sid, hid, hashed_in(body)[:3])
+        assert all(e["manual_title"] == titles[e["source_file"]] for e in evidence_items(body))
+
+
+def test_the_citations_are_the_titles_and_lines(api):
+    """The sentences an agent reads out name the manual and line that the structured evidence gives."""
+    body = ok(api, "/api/v1/eligibility", service="重疾绿通", insurer="众安", hospital="北京协和医院")
+    [e] = [e for e in body["evidence"] if e["source_file"] == F002]
+    assert e["manual_title"].startswith(ZHONGAN) and e["line"] == 151
+    assert f"（《{ZHONGAN}》第 151 行：“北京协和医院(协和医院)”）" in body["say"]
+    listing = body["facts_used"][0]["facts"][0]
+    assert listing["value"] is True and listing["shown"] == "在名单中" and listing["source"] == f"《{ZHONGAN}》第 151 行"
+    near = ok(api, "/api/v1/nearest", service="医疗垫付", city="温州")
+    assert f"温州市在医疗垫付覆盖城市中（《{ZHONGAN}》第 1019 行）" in near["coverage"]["say"]
+    early = ok(api, "/api/v1/nearest", service="癌症早筛", city="杭州")
+    assert any(n.startswith(f"来源表格不完整：《{ZHONGAN}》第 1494–1578 行的“") for n in early["notes"])
+    [source_note] = early["query"]["service"]["source_notes"]
+    assert source_note["source_file"] == F002 and source_note["manual_title"].startswith(ZHONGAN)
+    assert early["query"]["service"]["manual_title"].startswith(ZHONGAN)
+
+
+def test_a_hospital_answer_names_manuals_by_title(api, services):
+    """GET /hospitals/<id>: the verdicts, teams and listings cite by title; the registry's stored provenance
+    (grade_source, an alias's sources, a fact's source and evidence) comes as stored, and the hospital page
+    words it by title."""
+    ids = set()
+    for s in services:
+        for city in _cities(s["kind"]):
+            body = ok(api, "/api/v1/nearest", service=s["id"], city=city, limit=4)
+            ids.update(r["id"] for r in body["results"])
+    ids.update(r["id"] for r in ok(api, "/api/v1/hospitals", q="北京协和医院")["results"][:1])
+    assert len(ids) >= 30
+    for hid in sorted(ids):
+        body = ok(api, f"/api/v1/hospitals/{hid}")
+        assert not hashed_in(without_stored_provenance(body)), (hid, hashed_in(without_stored_provenance(body))[:3])
+        assert all(e.get("manual_title") for e in evidence_items(body["services"] + body["teams"] + body["listings"]))
+        page = requests.get(f"{api}/hospital/{hid}", timeout=TIMEOUT)
+        assert page.status_code == 200
+        shown = re.sub(r"<[^>]+>", " ", page.text)
+        assert not HASHED.search(shown), (hid, HASHED.search(shown))
+    # the stored provenance really is there, as data (else the page check above would prove nothing)
+    pumch = ok(api, "/api/v1/hospitals", q="北京协和医院")["results"][0]["id"]
+    body = ok(api, f"/api/v1/hospitals/{pumch}")
+    assert any(HASHED.search(src) for a in body["aliases"] for src in a["sources"])
+
+
+# ---- the command line and the build -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["eligibility", "北京协和医院", "--service", "重疾绿通", "--insurer", "众安"],
+    ["eligibility", "北京大学深圳医院", "--service", "000-mdt"],
+    ["eligibility", "浙江大学医学院附属第一医院", "--service", "医疗垫付"],
+    ["eligibility", "北京协和医院", "--service", "癌症早筛"],
+    ["eligibility", "复旦大学附属质子重离子医院", "--service", "住院协调", "--insurer", "大都会"],
+    ["nearest", "--service", "重疾绿通", "--insurer", "众安", "--city", "温州"],
+    ["nearest", "--service", "医疗垫付", "--city", "北京", "--limit", "5"],
+    ["nearest", "--service", "特药", "--insurer", "平安", "--city", "上海"],
+    ["nearest", "--service", "000-overseas-treatment", "--city", "波士顿"],
+])
+def test_cli_text_names_manuals_by_title(registry, args):
+    result = CliRunner().invoke(cli, [*args, "--db", str(registry)])
+    assert result.exit_code == 0, result.output
+    assert "》第 " in result.output and not HASHED.search(result.output), HASHED.search(result.output)
+    assert "约 0 公里" not in result.output
+    as_json = CliRunner().invoke(cli, [*args, "--db", str(registry), "--json"])
+    body = json.loads(as_json.output)
+    assert not hashed_in(body) and all(e["manual_title"] for e in evidence_items(body))
+
+
+def test_cli_distance_reads_as_on_the_agent_page(registry):
+    """A hospital known only at the caller's own centre has no distance to read out: the CLI says where
+    both are known to be instead of 约 0 公里."""
+    result = CliRunner().invoke(cli, ["nearest", "--service", "重疾绿通", "--insurer", "众安", "--city", "温州",
+                                      "--limit", "20", "--db", str(registry)])
+    assert result.exit_code == 0, result.output
+    assert "距离无法估算" in result.output and "都只知道在温州市" in result.output
+    assert re.search(r"约 \d+ 公里", result.output) and not re.search(r"约 \d+\.\d 公里", result.output)
+
+
+def test_build_verdicts_and_restrictions_cite_by_title(db):
+    rows = db.execute("select say, reasons, facts_used from verdicts").fetchall()
+    assert len(rows) > 5000
+    bad = [r for r in rows if any(HASHED.search(x or "") for x in r)]
+    assert not bad, bad[:2]
+    assert any(f"《{ZHONGAN}》第 " in r[0] for r in rows)
+    says = [r[0] for r in db.execute("select say from row_restrictions")]
+    assert says and all("《都汇康健增值服务手册》第 616 行" in s and not HASHED.search(s) for s in says)
