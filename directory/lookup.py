@@ -44,6 +44,7 @@ from directory.names import (
     from_json,
     normalize_cached,
     normalize_name,
+    outside_brackets,
     place_names,
     preload,
 )
@@ -181,7 +182,7 @@ def _stated_place(name: str) -> tuple[str | None, str | None]:
     """(province, city) adcodes a name states outright (广东省人民医院, 北京协合医院), not an institution's seat."""
     from geodata.name_places import place_from_name
 
-    outside = name.split("(")[0].split("（")[0]
+    outside = outside_brackets(name)
     m = place_from_name(outside)
     if m.status in ("exact", "alias") and "(institution's seat)" not in m.reason:
         return m.province_adcode, m.city_adcode

@@ -196,3 +196,37 @@ def test_other_plates_keep_their_neighbours_apart(index, hospital_at):
                             ("黑龙江省医院", "哈尔滨", "002:395"), ("云南省第二人民医院", "昆明", "002:927")):
         r = ask(index, name, city)
         assert r["status"] != "matched" or r["best"]["id"] != hospital_at(ref), (name, r["status"])
+
+
+def test_overseas_names_keep_their_university(index, hospital_at):
+    # 德国弗莱堡大学综合医院 and 德国海德堡大学综合医院 once normalized to the same core 综合医院
+    freiburg, heidelberg = hospital_at("000:485"), hospital_at("000:484")
+    assert freiburg != heidelberg
+    for name, expected in (("弗莱堡大学综合医院", freiburg), ("德国弗莱堡大学综合医院", freiburg),
+                           ("海德堡大学综合医院", heidelberg), ("德国海德堡大学综合医院", heidelberg)):
+        res = ask(index, name)
+        assert res["status"] == "matched" and res["best"]["id"] == expected, (name, res["message"])
+    # another German university's 综合医院 is neither of them
+    res = ask(index, "德国慕尼黑大学综合医院")
+    assert res["status"] != "matched" and res["ambiguous_count"] == 0
+    assert all(c["score"] < 95 for c in res["candidates"])
+
+
+def test_an_owner_with_only_a_kind_after_it_stays_part_of_the_name(index, hospital_at):
+    # 解放军胸科医院 (a plate of 阜外医院, 002:142) is not any city's 胸科医院
+    fuwai, beijing_chest = hospital_at("002:142"), hospital_at("002:136")
+    res = ask(index, "解放军胸科医院")
+    assert res["status"] == "matched" and res["best"]["id"] == fuwai
+    res = ask(index, "北京胸科医院", "北京")
+    assert res["status"] == "matched" and res["best"]["id"] == beijing_chest
+    assert all(c["id"] != fuwai or c["score"] < 95 for c in res["candidates"])
+
+
+def test_yangzhou_first_peoples_hospital_is_not_subei(index, hospital_at):
+    # two institutions (cannot_link.tsv): 苏北人民医院 = 扬州大学临床医学院; 扬州市第一人民医院 = 扬州大学附属医院
+    subei, first = hospital_at("002:589"), hospital_at("002:595")
+    assert subei != first
+    res = ask(index, "扬州大学附属医院", "扬州")
+    assert res["status"] == "matched" and res["best"]["id"] == first
+    res = ask(index, "苏北人民医院", "扬州")
+    assert res["status"] == "matched" and res["best"]["id"] == subei
