@@ -256,3 +256,18 @@ def test_a_bracket_inside_a_name_is_not_a_cut(db, hospital_at):
     evidence = [r[0] for r in db.execute("SELECT evidence FROM facts WHERE hospital_id = ?", (hid,))]
     assert evidence and not any("'焦作煤业'" in e or "焦作煤业 中央" in e for e in evidence)
     assert any("'焦作煤业集团中央医院'" in e for e in evidence)
+
+
+def test_a_private_hospital_printed_with_its_citys_suffix_is_not_inferred_public(db, hospital_at):
+    # 001:521 上海市公惠医院: the government-named rule reads 上海市 + a brand as public; a reviewed row says
+    # privately run, and the rule's candidate stays visible, not chosen
+    hid = hospital_at("001:521")
+    row = db.execute("SELECT ownership, ownership_class, ownership_source FROM hospitals WHERE id = ?", (hid,)).fetchone()
+    assert (row["ownership"], row["ownership_class"]) == ("private", "stated")
+    assert row["ownership_source"].startswith("knowledge hospital_facts.tsv:")
+    facts = {(f["value"], f["chosen"]) for f in db.execute(
+        "SELECT value, chosen FROM facts WHERE hospital_id = ? AND fact = 'ownership'", (hid,))}
+    assert facts == {("private", 1), ("public", 0)}
+    verdict = db.execute("SELECT verdict FROM verdicts WHERE hospital_id = ? AND service_id = '002-medical-advance'",
+                         (hid,)).fetchone()
+    assert verdict["verdict"] == "not_eligible"
