@@ -126,8 +126,14 @@ def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
 
     listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
 
+    from directory.locate import resolve_listed
+    from directory.names import clean_name
+
     def printing(li: dict) -> tuple:
-        return li["source_file"], li["raw_name"], li.get("raw_province"), li.get("raw_city")
+        if not (li.get("raw_province") or li.get("raw_city")):
+            return li["source_file"], li["line"]
+        listed = resolve_listed(li.get("raw_province"), li.get("raw_city"))
+        return clean_name(li["raw_name"] or ""), listed.city_adcode or listed.province_adcode
 
     copies: dict[tuple, list[dict]] = {}
     for li in listings:
@@ -137,8 +143,9 @@ def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
         cited = cited_listing(row, listing_at)
         if cited is None:
             continue
-        # The row cites one line; a manual that prints its table again (002, three times) prints the same
-        # row, which is the same site: every copy is placed alike (the evidence weighs once, place.py).
+        # The row cites one line; a manual that prints its table again (002, three times), or another list
+        # printing the same name under the same city, names the same site with the same error: every such
+        # row is placed alike (the reviewed evidence weighs once, place.py).
         for li in copies[printing(cited)]:
             out.setdefault(li["id"], []).append(PlaceEvidence(
                 "knowledge_city", province_of(row.city), row.city, None, row.source,

@@ -230,3 +230,33 @@ def test_yangzhou_first_peoples_hospital_is_not_subei(index, hospital_at):
     assert res["status"] == "matched" and res["best"]["id"] == first
     res = ask(index, "苏北人民医院", "扬州")
     assert res["status"] == "matched" and res["best"]["id"] == subei
+
+
+@pytest.mark.parametrize("name, city, not_ref", [
+    ("江阴市第三人民医院", "无锡", "002:561"),  # a county-level city of 无锡 is not 无锡 itself
+    ("余杭区第一人民医院", "杭州", "001:625"),  # a district's hospital is not the city's
+    ("四川省第五人民医院", "成都", "000:362"),  # the province's hospital is not the city's
+    ("嘉兴市第一医院", "嘉兴", "001:631"),  # 嘉善县's hospital needs 嘉善 said
+    ("哈尔滨市阿城区中医医院", "哈尔滨", "002:400"),  # 黑龙江省中医医院(祖研): the bracket states no place
+    ("深圳市盐田区人民医院", "深圳", "001:776"),  # (原深圳市南山区人民医院) names another district
+    ("武进第四人民医院", "常州", "002:472"),  # a fuzzy match may not leave out a place (武进)
+    ("庄河市中医院", "大连", "002:617"),  # 中医院 is a kind, not 中(山)医院 said short
+    ("中医院", "大连", "002:617"),
+    ("郑州大学医院", "郑州", "002:356"),  # not 郑州大学人民医院 said without 人民
+])
+def test_a_name_that_says_another_place_or_kind_is_never_asserted_as_this_hospital(index, hospital_at, name, city,
+                                                                                   not_ref):
+    res = ask(index, name, city)
+    assert not (res["status"] == "matched" and res["best"]["id"] == hospital_at(not_ref)), res["message"]
+
+
+@pytest.mark.parametrize("name, city, ref", [
+    ("萧山三院", "杭州", "002:933"),  # a district's hospital said by its district's stem
+    ("上海九院", "上海", None),
+    ("省医", "广州", None),
+])
+def test_short_forms_that_still_name_one_hospital(index, hospital_at, name, city, ref):
+    res = ask(index, name, city)
+    assert res["status"] == "matched", res["message"]
+    if ref:
+        assert res["best"]["id"] == hospital_at(ref)
