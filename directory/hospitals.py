@@ -18,7 +18,7 @@ from directory.facts.place import PlaceEvidence, decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.match_rules import variants
+from directory.match_rules import places_conflict, variants
 from directory.names import current_name, normalize_cached, outside_brackets, to_json
 from directory.resolve import (
     Row,
@@ -26,6 +26,7 @@ from directory.resolve import (
     canonical_name_with_source,
     hospital_id,
     linked_key,
+    linked_keys,
     linked_names,
     resolve,
     site_campus,
@@ -224,6 +225,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
     linked = linked_names()
+    placeless: dict[tuple, set[tuple[str, str, str]]] = {}
     # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
     # is decided with the other facts (directory/facts/district.py).
     place_evidence: dict[str, list] = {}
@@ -266,8 +268,17 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             # The site's other plate from the knowledge files, though no list prints it (湖北省人民医院 for
             # 武汉大学人民医院): a caller may say it. Overseas links only join printed names.
             for v in variants(r.norm) if country == "中国" else ():
-                for other, _norm, file in linked.get(linked_key(v), ()):
-                    aliases.add((hid, other, f"{file}: same site as {v.clean}"))
+                for key in linked_keys(v):
+                    for other, other_norm, file in linked.get(key, ()):
+                        if key == linked_key(v):
+                            aliases.add((hid, other, f"{file}: same site as {v.clean}"))
+                        elif not places_conflict(v, other_norm):
+                            placeless.setdefault(key, set()).add((hid, other, f"{file}: same site as {v.clean}"))
+    # A knowledge name without a place (陆军军医大学西南医院) names the one registry hospital printed with that
+    # proper name and a place (重庆西南医院) — never several (同仁医院 is 北京's, 上海's and 南京's).
+    for found in placeless.values():
+        if len({h for h, _a, _s in found}) == 1:
+            aliases.update(found)
     for li in listings:
         d = res.decisions[li["id"]]
         li.update(hospital_id=cluster_ids[d.cluster], match_method=d.method, match_score=d.score)

@@ -222,9 +222,11 @@ def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
     return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
-def score_pair(q: NormalizedName, cand: NormalizedName) -> tuple[float, str]:
+def score_pair(q: NormalizedName, cand: NormalizedName, placed: bool = True) -> tuple[float, str]:
     """Score a query spelling against one alias: exact text > same identity and places > same identity
-    > fuzzy core similarity (capped below the exact tiers); 0 when a hard rule forbids the match."""
+    > fuzzy core similarity (capped below the exact tiers); 0 when a hard rule forbids the match.
+    `placed`: the caller gave a city or the name states one. Without, two place-less names agreeing on
+    "no place" is no evidence (同仁医院 is 北京's, 上海's, 南京's and 武汉大学's alike)."""
     ok, reason = compatible(q, cand)
     if not ok:
         return 0.0, reason
@@ -233,7 +235,7 @@ def score_pair(q: NormalizedName, cand: NormalizedName) -> tuple[float, str]:
     # Only spellings whose places agree with the query's: 黑龙江省中医医院(祖研) is not 哈尔滨市阿城区中医医院
     # because its bracket 祖研 states no place.
     cand_ids = {(identity(v), v.places) for v in variants(cand) if not places_conflict(q, v)}
-    if (identity(q), q.places) in cand_ids:
+    if (identity(q), q.places) in cand_ids and (placed or q.places):
         return 98.0, f"规范化后名称和地名与 '{cand.clean}' 相同"
     if identity(q) in {i for i, _ in cand_ids}:
         return 95.0, f"规范化后名称与 '{cand.clean}' 相同（{reason}）"
@@ -448,7 +450,7 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
     best, why, sure, how = 0.0, [], False, "fuzzy"
     for q in query:
         for cand in h.norms:
-            score, reason = score_pair(q, cand)
+            score, reason = score_pair(q, cand, scope_city is not None)
             if score <= 0 or score < best:
                 continue
             confident = score >= IDENTITY_SCORE and not generic

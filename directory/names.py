@@ -746,9 +746,11 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
             text = university + rest.removeprefix("附属")
     else:
         m = PLAIN_UNIVERSITY_RE.match(text)
-        if m and is_distinctive(m.group("r")) and not m.group("r").startswith("附属"):
+        if m and not m.group("r").startswith("附属"):
             rest, more = strip_places(m.group("r"))
-            text, places = rest, places + more
+            # 陆军军医大学西南医院: a proper name; 四川省医学科学院四川省人民医院: a hospital named by its own place
+            if is_distinctive(m.group("r")) or more:
+                text, places = rest, tuple(dict.fromkeys(places + more))  # 四川省医学科学院四川省…: one 四川
     text = text.replace("附属第", "第")
     text, more = strip_places(text, allow_short=not places)
     return text, places + more, is_distinctive(text)

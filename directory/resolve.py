@@ -453,6 +453,14 @@ def linked_key(n: NormalizedName) -> tuple:
     return _full_key(n)
 
 
+def linked_keys(n: NormalizedName) -> tuple[tuple, ...]:
+    """Keys under which knowledge files may name this spelling's site: its full key and, for a proper name
+    printed with its city (重庆西南医院), the same name written without a place (陆军军医大学西南医院)."""
+    if n.places and n.distinctive:
+        return _full_key(n), (identity(n), ())
+    return (_full_key(n),)
+
+
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     """Map a campus cluster to the main-site cluster of the same hospital in the same city.
 

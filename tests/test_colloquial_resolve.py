@@ -260,3 +260,31 @@ def test_short_forms_that_still_name_one_hospital(index, hospital_at, name, city
     assert res["status"] == "matched", res["message"]
     if ref:
         assert res["best"]["id"] == hospital_at(ref)
+
+
+@pytest.mark.parametrize("name, city, ref", [
+    ("陆军军医大学第一附属医院", "重庆", "002:3180"),  # dual_names.tsv names it without a place: 重庆西南医院
+    ("海军军医大学第二附属医院", "上海", "002:806"),
+    ("解放军总医院第一医学中心", "北京", "000:313"),  # the 301 main site's name since 2018 (dual_names.tsv)
+    ("四川省医学科学院四川省人民医院", "成都", "000:359"),  # an academy before a hospital named by its place
+    ("常州市肿瘤医院", "常州", "002:472"),  # 常州市肿瘤(第四人民)医院
+])
+def test_current_names_and_other_plates(index, hospital_at, name, city, ref):
+    res = ask(index, name, city)
+    assert res["status"] == "matched" and res["best"]["id"] == hospital_at(ref), res["message"]
+
+
+def test_a_place_less_plate_names_one_hospital_only(db):
+    # 武汉大学附属同仁医院 (= 武汉市第三医院, dual_names.tsv) is not an alias of 北京's, 上海's or 南京's 同仁医院
+    rows = db.execute("SELECT h.name FROM aliases a JOIN hospitals h ON h.id = a.hospital_id "
+                      "WHERE a.alias = '武汉大学附属同仁医院'").fetchall()
+    assert [r[0] for r in rows] == ["武汉市第三医院"]
+
+
+def test_a_proper_name_shared_by_several_cities_is_ambiguous_without_a_city(index):
+    res = ask(index, "同仁医院")
+    assert res["status"] == "ambiguous" and res["ambiguous_count"] >= 3
+    cities = {c["city"] for c in res["candidates"][: res["ambiguous_count"]]}
+    assert {"北京市", "上海市", "武汉市"} <= cities
+    res = ask(index, "同仁医院", "武汉")
+    assert res["status"] == "matched" and res["best"]["name"] == "武汉市第三医院"

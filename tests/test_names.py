@@ -339,3 +339,10 @@ def test_brackets_inside_a_name(raw, body, core):
 def test_cores_keep_what_names_the_hospital(raw, core, places):
     n = normalize_name(raw)
     assert (n.core, n.places) == (core, places)
+
+
+def test_an_academy_before_a_hospital_named_by_its_place():
+    assert (normalize_name("四川省医学科学院四川省人民医院").core, normalize_name("四川省医学科学院四川省人民医院").places) \
+        == (normalize_name("四川省人民医院").core, normalize_name("四川省人民医院").places)
+    # a university's hospital named after another city keeps the university (北京大学深圳医院 ≠ 香港大学深圳医院)
+    assert normalize_name("北京大学深圳医院").core != normalize_name("香港大学深圳医院").core
