@@ -16,7 +16,12 @@ install: $(BIN)/hospnet
 run: install
 	$(BIN)/hospnet serve --port $(PORT) --datasette-port $(DATASETTE_PORT)
 
-test: install
+# The browser tests drive Debian's chromium: .ci/install-browser installs it (and CJK fonts) when missing
+# and does nothing when present.
+browser:
+	.ci/install-browser
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
@@ -45,4 +50,4 @@ bench: install
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_import.py
 
-.PHONY: install run test bench bench-short
+.PHONY: install browser run test bench bench-short

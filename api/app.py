@@ -9,6 +9,7 @@ every SQL statement uses bound parameters (api/queries.py); every error is
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, jsonify
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.context import API, end_request, live
 from api.errors import ApiError
+from api.pages import PAGE_BLUEPRINTS
 from api.registry import LiveRegistry, connect_ro
 from api.routes import BLUEPRINTS
 
@@ -59,8 +61,11 @@ def _say_which_build(resp):
     return resp
 
 
-def create_app(db_path: str) -> Flask:
-    """The Flask app over the registry file at db_path (which must exist)."""
+def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
+    """The Flask app over the registry file at db_path (which must exist): the JSON API under /api/v1 and
+    the agent pages (/, /hospital/<id>, /search, /api/v1/docs). `datasette_url` (or HOSPNET_DATASETTE_URL)
+    is where the pages link for browsing the registry; HOSPNET_TILE_URL is the map's tile URL (none: a
+    grey map whose markers still show), HOSPNET_TILE_ATTRIBUTION the credit the tiles' provider asks for."""
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"registry not found: {path}")
@@ -68,12 +73,15 @@ def create_app(db_path: str) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config["DB_PATH"] = str(path.resolve())
+    app.config["DATASETTE_URL"] = datasette_url or os.environ.get("HOSPNET_DATASETTE_URL") or None
+    app.config["TILE_URL"] = os.environ.get("HOSPNET_TILE_URL") or None
+    app.config["TILE_ATTRIBUTION"] = os.environ.get("HOSPNET_TILE_ATTRIBUTION") or None
     registry = LiveRegistry(app.config["DB_PATH"])
     app.extensions["hospnet.registry"] = registry
     app.before_request(_take_build)
     app.after_request(_say_which_build)
     app.teardown_appcontext(end_request)
     _register_errors(app)
-    for bp in BLUEPRINTS:
+    for bp in (*BLUEPRINTS, *PAGE_BLUEPRINTS):
         app.register_blueprint(bp)
     return app

@@ -70,7 +70,11 @@ def spec() -> dict[str, Any]:
     hospital = {"type": "object", "properties": {
         "id": {"type": "string"}, "name": {"type": "string"}, "province": {"type": "string", "nullable": True},
         "city": {"type": "string", "nullable": True}, "district": {"type": "string", "nullable": True},
-        "grade": {"type": "string", "nullable": True}, "geo_precision": {"type": "string", "nullable": True},
+        "grade": {"type": "string", "nullable": True},
+        "grade_class": {"type": "string", "nullable": True, "enum": ["stated", "inferred", None],
+                        "description": "stated (a source prints the grade) or inferred (a range such as 二级及以上 "
+                                       "by a documented rule); null when the grade is unknown."},
+        "geo_precision": {"type": "string", "nullable": True},
         "lat": {"type": "number", "nullable": True}, "lon": {"type": "number", "nullable": True},
         "country": {"type": "string", "nullable": True}, "parent_id": {"type": "string", "nullable": True}}}
     fact = {"type": "object", "description": "One fact a rule used: value, class (stated / inferred / null = "
@@ -170,7 +174,7 @@ def spec() -> dict[str, Any]:
                     _q("province", "Province name (广东) or adcode."), _q("city", "City, any form, or adcode."),
                     _q("grade", "Grade (三级甲等) or level (三级), or 'unknown'."),
                     _q("service", "Only hospitals this service may apply to (verdict eligible, likely or "
-                       "unknown; id or name); each result then carries its verdict."), INSURER,
+                       "unknown; id or name); each result then carries its verdict.", example="重疾绿通"), INSURER,
                     _q("verdict", "With service: keep only these verdicts (comma-separated: eligible, likely, "
                        "unknown).", example="eligible,likely"),
                     *page_params],
@@ -198,7 +202,9 @@ def spec() -> dict[str, Any]:
                                                                  "default": 50})],
                 "Cities.", None, "cities"),
             "/api/v1/coverage": _get("Is a city covered by a city_coverage service, with the entries that say so",
-                                     [SERVICE, INSURER, CITY], "Coverage of the city.", None, "coverage"),
+                                     # a coverage service as the example (重疾绿通 is a hospital list)
+                                     [{**SERVICE, "example": "医疗垫付"}, {**INSURER, "example": "众安"},
+                                      {**CITY, "example": "杭州"}], "Coverage of the city.", None, "coverage"),
             "/api/v1/": _get("Every endpoint of the API with a one-line summary", [], "The endpoint list.", None,
                              "api_index"),
             "/api/v1/openapi.json": _get("This document", [], "OpenAPI 3.0 document.", None, "openapi"),

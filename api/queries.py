@@ -5,7 +5,7 @@ import sqlite3
 from typing import Any
 
 HOSPITAL_COLUMNS = ("id, name, province, city, district, adcode, province_adcode, city_adcode, lat, lon, "
-                    "geo_precision, grade, grade_source, parent_id, campus, country, listing_count")
+                    "geo_precision, grade, grade_source, grade_class, parent_id, campus, country, listing_count")
 COUNTED_TABLES = ("hospitals", "listings", "services", "eligibility", "coverage", "regions")
 
 
@@ -80,3 +80,26 @@ def listings_of(conn: sqlite3.Connection, hid: str) -> list[dict[str, Any]]:
 def listed_services_of(conn: sqlite3.Connection, hid: str) -> list[str]:
     return [r[0] for r in conn.execute(
         "select service_id from eligibility where hospital_id = ? order by service_id", (hid,))]
+
+
+def source_titles(conn: sqlite3.Connection) -> dict[str, str]:
+    """manual file name → the manual's title (what people call it; the file name is a hash)."""
+    return {r[0]: r[1] or r[0] for r in conn.execute("select file, title from sources")}
+
+
+FACT_ORDER = ("city", "district", "city_proper", "point", "address", "grade", "ownership", "facility_type", "inpatient")
+
+
+def chosen_facts(conn: sqlite3.Connection, hid: str) -> list[dict[str, Any]]:
+    """The hospital's chosen facts (the values on its row) with class, source and evidence, and how many other
+    candidates disagree; [] for a registry built before the facts stage."""
+    try:
+        rows = [dict(r) for r in conn.execute(
+            "select f.fact, f.value, f.class, f.source, f.evidence, "
+            "(select count(*) from facts o where o.hospital_id = f.hospital_id and o.fact = f.fact "
+            " and o.value != f.value) as conflicting "
+            "from facts f where f.hospital_id = ? and f.chosen = 1", (hid,))]
+    except sqlite3.OperationalError:
+        return []
+    rank = {k: i for i, k in enumerate(FACT_ORDER)}
+    return sorted(rows, key=lambda r: (rank.get(r["fact"], len(rank)), r["fact"]))

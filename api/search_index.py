@@ -106,9 +106,12 @@ def add_search_index(db_path: str | Path) -> dict[str, float | int]:
         aliases: dict[str, list[str]] = {}
         for hid, alias in conn.execute("select distinct hospital_id, alias from aliases order by hospital_id, alias"):
             aliases.setdefault(hid, []).append(alias)
+        # Service names with their insurer (重疾绿通（众安保险）), not ids: Datasette's facet shows these values.
         services: dict[str, list[str]] = {}
-        for hid, sid in conn.execute("select hospital_id, service_id from eligibility order by service_id"):
-            services.setdefault(hid, []).append(sid)
+        for hid, name, insurer in conn.execute(
+                "select e.hospital_id, s.name, s.insurer from eligibility e join services s on s.id = e.service_id "
+                "order by s.id"):
+            services.setdefault(hid, []).append(f"{name}（{insurer}）" if insurer else name)
         rows = []
         for rowid, hid, name, province, city, grade, lat, lon in conn.execute(
                 "select rowid, id, name, province, city, grade, lat, lon from hospitals order by rowid"):

@@ -37,6 +37,7 @@ API_DIR = Path(__file__).resolve().parent
 METADATA = API_DIR / "metadata.json"
 PLUGINS_DIR = API_DIR / "datasette_plugins"
 STATIC_DIR = API_DIR / "static"
+TEMPLATES_DIR = API_DIR / "datasette_templates"
 DATASETTE_SETTINGS = {"sql_time_limit_ms": "1000", "max_returned_rows": "1000", "default_page_size": "50",
                       "facet_time_limit_ms": "500", "default_facet_size": "10"}
 _TEMP_NAME = re.compile(r"^\..+\.\d+\.tmp$")
@@ -124,7 +125,8 @@ def metadata_for(db: Path, workdir: Path) -> Path:
 
 def datasette_command(db: Path, host: str, port: int, metadata: Path) -> list[str]:
     cmd = [sys.executable, "-m", "datasette", "serve", "--immutable", str(db), "-m", str(metadata),
-           "--plugins-dir", str(PLUGINS_DIR), "--static", f"hospnet-static:{STATIC_DIR}",
+           "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR),
+           "--static", f"hospnet-static:{STATIC_DIR}",
            "--host", host, "--port", str(port)]
     for key, value in DATASETTE_SETTINGS.items():
         cmd += ["--setting", key, value]
@@ -281,10 +283,13 @@ def serve(db: str, host: str, port: int, datasette_port: int, workers: int | Non
             log = tmp / "datasette.log"
             child = start_datasette(path, host, datasette_port, metadata_for(path, tmp), log)
             threading.Thread(target=_relay, args=(log, relay_stop), daemon=True).start()
-        click.echo(f"JSON API:  http://{host}:{port}/api/v1/  (OpenAPI: http://{host}:{port}/api/v1/openapi.json;"
+        click.echo(f"坐席查询页: http://{host}:{port}/")
+        click.echo(f"JSON API:  http://{host}:{port}/api/v1/  (docs: http://{host}:{port}/api/v1/docs;"
                    f" {workers} worker processes)")
         if child is not None:
             click.echo(f"Datasette: http://{host}:{datasette_port}/{path.stem}")
+            # the agent pages link to it (create_app reads this in every worker)
+            os.environ.setdefault("HOSPNET_DATASETTE_URL", f"http://{host}:{datasette_port}/{path.stem}")
         click.echo("Press Ctrl-C to stop.")
         import api.app  # noqa: F401 - imported once here, inherited by every forked worker
         import directory.lookup  # noqa: F401

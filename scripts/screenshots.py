@@ -1,71 +1,56 @@
-"""Headless-Chromium screenshots of the registry in Datasette: the hospitals table (with its map and
-facets), a Chinese search, and one hospital's row page.
+"""Screenshots of what people see, taken in headless Chromium (tests/browser.py) into docs/screenshots/:
+
+- agent-desktop.png   the agent page at 1,400 px: 重疾绿通 (众安) in 温州
+- agent-phone.png     the agent page at phone width (375 px): 医疗垫付 in 杭州
+- agent-hospital.png  the agent page's hospital page: 北京协和医院
+- datasette-hospitals.png, datasette-hospital-row.png, datasette-canned-query.png
+                      Datasette's hospitals table (with its map), one hospital's row page, one canned query
 
     .venv/bin/python scripts/screenshots.py [--db registry.db] [--out docs/screenshots]
 
-Builds nothing: it copies the registry to a temp dir, adds the search index to the copy, starts
-Datasette with the same command as `hospnet serve`, takes the pictures, stops Datasette.
-Needs /usr/bin/chromium (apt-get install -y chromium). Map tiles need internet; without it the map
-shows markers on a blank background.
+Builds nothing: it copies the registry to a temporary directory (adding the Chinese search index to the
+copy), starts the API (with the agent pages) and Datasette with the same commands as `hospnet serve`,
+takes the pictures and stops both. Needs chromium and chromium-driver (.ci/install-browser). Without a
+tile URL (HOSPNET_TILE_URL) the maps are grey and show their markers.
 """
 from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.search_index import add_search_index  # noqa: E402
-from api.serve import METADATA, datasette_command  # noqa: E402
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                  "--virtual-time-budget=8000"]
+from tests.browser import DESKTOP, PHONE, browser, missing_browser, wait_for  # noqa: E402
+from tests.servers import api_server, datasette_server  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def shoot(chromium: str, url: str, out: Path, profile: Path, size: str = "1400,1000") -> None:
-    cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--screenshot={out}",
-           f"--window-size={size}", url]
-    subprocess.run(cmd, check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def shoot(url: str, out: Path, size: tuple[int, int], ready: str, settle: float = 1.0) -> None:
+    with browser(size) as driver:
+        driver.get(url)
+        wait_for(driver, ready, 60)
+        time.sleep(settle)  # let the map draw its markers
+        driver.save_screenshot(str(out))
     print(f"{out}  ←  {url}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", default="registry.db")
-    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument("--db", default="registry.db", help="registry file (build it with `hospnet build`)")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"), help="folder for the PNG files")
     args = ap.parse_args()
     src = Path(args.db)
     if not src.exists():
         sys.exit(f"{src} not found: run 'hospnet build --out {src}' first")
+    if missing_browser():
+        sys.exit(missing_browser())
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hospnet-shots-") as tmp:
@@ -73,24 +58,20 @@ def main() -> None:
         shutil.copy(src, db)
         add_search_index(db)
         conn = sqlite3.connect(db)
-        hid = conn.execute("select id from hospitals where name = '北京协和医院'").fetchone()
-        hid = hid[0] if hid else conn.execute("select id from hospitals order by listing_count desc").fetchone()[0]
+        row = conn.execute("select id from hospitals where name = '北京协和医院'").fetchone()
+        hid = row[0] if row else conn.execute("select id from hospitals order by listing_count desc").fetchone()[0]
         conn.close()
-        port = free_port()
-        proc = subprocess.Popen(datasette_command(db, "127.0.0.1", port, METADATA),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait(base + "/-/versions.json")
-            shoot(args.chromium, f"{base}/registry/hospitals", out / "hospitals.png", Path(tmp) / "p1",
-                  "1400,2000")
-            shoot(args.chromium, f"{base}/registry/hospitals?_search=%E5%8D%8F%E5%92%8C",
-                  out / "hospitals-search-xiehe.png", Path(tmp) / "p2")
-            shoot(args.chromium, f"{base}/registry/hospitals/{hid}", out / "hospital.png", Path(tmp) / "p3",
-                  "1400,1000")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        with api_server(db) as api, datasette_server(db) as ds:
+            shoot(f"{api}/?{urlencode({'service': '重疾绿通', 'insurer': '众安保险', 'city': '温州'})}",
+                  out / "agent-desktop.png", (DESKTOP[0], 1500), "section.answer")
+            shoot(f"{api}/?{urlencode({'service': '医疗垫付', 'city': '杭州'})}",
+                  out / "agent-phone.png", (PHONE[0], 2600), "section.answer")
+            shoot(f"{api}/hospital/{hid}", out / "agent-hospital.png", (DESKTOP[0], 1500), "section.hospital-head")
+            shoot(f"{ds}/registry/hospitals", out / "datasette-hospitals.png", (DESKTOP[0], 1600),
+                  ".leaflet-marker-icon", settle=4)
+            shoot(f"{ds}/registry/hospitals/{hid}", out / "datasette-hospital-row.png", (DESKTOP[0], 1300), "h1")
+            shoot(f"{ds}/registry/eligible_hospitals?{urlencode({'service': '重疾绿通', 'insurer': '众安', 'city': '温州'})}",
+                  out / "datasette-canned-query.png", (DESKTOP[0], 1200), "table.rows-and-columns")
 
 
 if __name__ == "__main__":

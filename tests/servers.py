@@ -1,6 +1,7 @@
 """Starting real servers for tests: a free port, a subprocess, a wait until it answers, a clean stop."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -23,11 +24,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _output(proc: subprocess.Popen) -> str:
+    log = getattr(proc, "log_file", None)
+    if log is not None:
+        log.seek(0)
+        return log.read()
+    return proc.stdout.read() if proc.stdout else ""
+
+
 def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"server exited with {proc.returncode}: {_output(proc)}")
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return
@@ -38,9 +47,14 @@ def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 60) -> None
 
 
 @contextmanager
-def running(cmd: list[str], port: int, ready_path: str) -> Iterator[str]:
+def running(cmd: list[str], port: int, ready_path: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run a server command until the block ends; yield its base URL once `ready_path` answers 200."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Output goes to a file, not a pipe: a server that logs every request (Datasette) would block once
+    # an unread pipe is full.
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, **env} if env else None)
+    proc.log_file = log  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + ready_path, proc)
@@ -52,6 +66,7 @@ def running(cmd: list[str], port: int, ready_path: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+        log.close()
 
 
 @contextmanager
@@ -60,6 +75,18 @@ def api_server(db: Path) -> Iterator[str]:
     port = free_port()
     cmd = [sys.executable, "-m", "api.serve", "--db", str(db), "--port", str(port), "--no-datasette"]
     with running(cmd, port, "/healthz") as base:
+        yield base
+
+
+@contextmanager
+def datasette_server(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Datasette on a registry file, started with the command `hospnet serve` runs (api.serve.datasette_command).
+    The database's URL name is the file's stem: call the file registry.db to get /registry/…"""
+    from api.serve import datasette_command, metadata_for
+
+    port = free_port()
+    cmd = datasette_command(db, "127.0.0.1", port, metadata_for(db, db.parent))
+    with running(cmd, port, "/-/versions.json", env) as base:
         yield base
 
 

@@ -56,9 +56,16 @@ def test_zhongan_green_channel_in_wenzhou(api):
     # county hospitals of 温州 are different hospitals, not one merged cluster
     by_line = {e["line"]: r["id"] for r in results for e in r["evidence"]}
     assert len({by_line[970], by_line[971], by_line[972]}) == 3
-    # nearest first: distances never decrease (nulls last)
-    d = [r["distance_km"] for r in results if r["distance_km"] is not None]
-    assert d == sorted(d)
+    # the caller's position is only "温州": distance from the city centre ranks nobody, so usable
+    # hospitals are ordered by grade, then by how many lists name them (prominence)
+    assert body["origin"]["precision"] == "city"
+    keys = [(r["verdict"] != "eligible", -(r["prominence"] or 0)) for r in results]
+    assert keys == sorted(keys)
+    # with the caller's own position: nearest first, distances never decrease (nulls last)
+    near = ok(api, "/api/v1/nearest", service="重疾绿通", insurer="众安", city="温州", limit=50,
+              lat=27.99, lon=120.70)["results"]
+    d = [r["distance_km"] for r in near if r["distance_km"] is not None]
+    assert len(d) > 5 and d == sorted(d)
 
 
 def test_manulife_mdt_in_shenzhen_is_exactly_one(api):

@@ -131,9 +131,17 @@ def test_build_import_and_serve_from_an_empty_folder(installed, tmp_path):
         wait_until_up(f"http://127.0.0.1:{port}/healthz", proc)
         health = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
         assert health.status_code == 200 and health.json()["counts"]["hospitals"] > 1000
+        # the agent page's templates, styles and Leaflet travelled too
+        page = requests.get(f"http://127.0.0.1:{port}/", params={"service": "重疾绿通", "insurer": "众安",
+                                                                  "city": "温州"}, timeout=10)
+        assert page.status_code == 200 and "重疾绿通（众安保险） · 温州市" in page.text
+        for asset in re.findall(r'(?:href|src)="(/(?:static|assets)/[^"]+)"', page.text):
+            assert requests.get(f"http://127.0.0.1:{port}{asset}", timeout=10).status_code == 200, asset
         wait_until_up(f"http://127.0.0.1:{dport}/-/plugins.json", proc)
         plugins = requests.get(f"http://127.0.0.1:{dport}/-/plugins.json", timeout=10).json()
         assert "hospnet_links.py" in {p["name"] for p in plugins}  # the plugin folder travelled too
+        table = requests.get(f"http://127.0.0.1:{dport}/registry/hospitals", timeout=10).text
+        assert "<h1>医院（规范名录" in table and re.search(r'data-column="name"[^>]*>\s*(<a [^>]*>)?医院名称', table)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

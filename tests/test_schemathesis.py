@@ -6,8 +6,6 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.test_api_http import api  # noqa: F401 - the module-scoped real server fixture
-
 
 @pytest.fixture(scope="module")
 def api_schema(api):  # noqa: F811

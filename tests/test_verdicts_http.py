@@ -11,7 +11,7 @@ import requests
 from directory.eligibility import grade_rank
 from tests.facts_fixture import copy_with_facts, fact_columns
 from tests.servers import api_server
-from tests.test_api_http import api, error, ok  # noqa: F401 - the real-registry server fixture
+from tests.test_api_http import error, ok  # the server fixture `api` is in conftest
 
 ZJU1 = "浙江大学医学院附属第一医院"
 HUADONG_CLINIC = "复旦大学附属华东医院闵行门诊部"

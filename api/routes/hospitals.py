@@ -58,6 +58,11 @@ def _verdict_filter() -> set[str]:
 
 @bp.get(f"{API}/hospitals")
 def hospitals():
+    return jsonify(hospitals_page())
+
+
+def hospitals_page() -> dict:
+    """The /hospitals page of results for the request's parameters (the agent page's search shows it)."""
     cat = catalog()
     conn = db()
     q = params.text("q", max_len=60)
@@ -118,13 +123,18 @@ def hospitals():
             v = verdict_of[r["id"]]
             item.update({"verdict": v["verdict"], "verdict_label": v["verdict_label"], "say": v["say"]})
         results.append(item)
-    return jsonify({"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},
-                    "page": page, "per_page": per_page, "total": total,
-                    "pages": (total + per_page - 1) // per_page, "results": results})
+    return {"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},
+            "page": page, "per_page": per_page, "total": total,
+            "pages": (total + per_page - 1) // per_page, "results": results}
 
 
 @bp.get(f"{API}/hospitals/<hospital_id>")
 def hospital(hospital_id: str):
+    return jsonify(hospital_detail(hospital_id))
+
+
+def hospital_detail(hospital_id: str) -> dict:
+    """Everything known about one hospital (the agent page's hospital page shows it)."""
     hid = hospital_id
     cat = catalog()
     conn = db()
@@ -156,6 +166,13 @@ def hospital(hospital_id: str):
             "aliases": [{"alias": a, "sources": src} for a, src in queries.aliases_of(conn, hid).items()],
             "parent": hospital_brief(parent) if parent else None,
             "campuses": [hospital_brief(c) for c in queries.campuses_of(conn, hid)],
-            "services": svc, "listings": listings,
-            "teams": [team_evidence(t) for t in cat.teams.get(hid, [])]}
-    return jsonify(body)
+            "services": svc, "facts": [_fact_shown(cat, f) for f in queries.chosen_facts(conn, hid)],
+            "listings": listings, "teams": [team_evidence(t) for t in cat.teams.get(hid, [])]}
+    return body
+
+
+def _fact_shown(cat: Catalog, f: dict) -> dict:
+    """A chosen fact with its value as people read it (a place's name for its adcode)."""
+    shown = cat.name_of(f["value"]) if f["fact"] in ("city", "district") else None
+    return {"fact": f["fact"], "value": f["value"], "shown": shown or f["value"], "class": f["class"],
+            "source": f["source"], "evidence": f["evidence"], "conflicting": f["conflicting"]}

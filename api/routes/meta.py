@@ -24,14 +24,8 @@ def _endpoints() -> list[dict[str, str]]:
 @bp.get(f"{API}/")
 def api_index():
     """What the API offers: every endpoint with a one-line summary, and where the OpenAPI document is."""
-    return jsonify({"name": "hospnet", "version": "v1", "openapi": f"{API}/openapi.json", "health": "/healthz",
-                    "endpoints": _endpoints()})
-
-
-@bp.get("/")
-def index():
-    return jsonify({"name": "hospnet", "api": f"{API}/", "openapi": f"{API}/openapi.json", "health": "/healthz",
-                    "endpoints": sorted(openapi_spec()["paths"])})
+    return jsonify({"name": "hospnet", "version": "v1", "openapi": f"{API}/openapi.json", "docs": f"{API}/docs",
+                    "agent_page": "/", "health": "/healthz", "endpoints": _endpoints()})
 
 
 @bp.get("/healthz")

@@ -31,6 +31,11 @@ bp = Blueprint("nearest", __name__)
 
 @bp.get(f"{API}/nearest")
 def nearest_():
+    return jsonify(nearest_answer())
+
+
+def nearest_answer() -> dict:
+    """The /nearest answer for the request's parameters (the agent page shows the same answer)."""
     cat = catalog()
     s = resolve_service()
     city_q = params.text("city", required=True, max_len=100)
@@ -56,7 +61,7 @@ def nearest_():
             "limit": limit, "min_grade": need.label if need else None, "specialty": specialty, **facts["query"]}
     body.update(service_guide(cat, s))
     apply_caller(cat, s, facts, body)
-    return jsonify({"query": head, **body})
+    return {"query": head, **body}
 
 
 @bp.get(f"{API}/eligibility")

@@ -13,6 +13,11 @@ bp = Blueprint("services", __name__)
 
 @bp.get(f"{API}/services")
 def services():
+    return jsonify(services_list())
+
+
+def services_list() -> dict:
+    """Every service with its kind, rule and aliases (the agent page offers them)."""
     listed = queries.listed_counts(db())
     cat = catalog()
     out = []
@@ -24,7 +29,7 @@ def services():
             item["listed_hospitals"] = listed.get(s.id, 0)
         item["how_to_use"] = cat.how_to_use(s.id)["say"]
         out.append(item)
-    return jsonify({"count": len(out), "results": out})
+    return {"count": len(out), "results": out}
 
 
 @bp.get(f"{API}/services/<service_id>")

@@ -4,8 +4,10 @@ precise they are.
 A ServiceIndex holds, per service, every hospital whose verdict is not `not_eligible` (built once per
 registry, with its verdict and answer precomputed), so a query is a few array operations. Order in the
 place: usable hospitals (eligible, likely) before those to check (unknown), then distance as shown (km,
-rounded to 1 km when either end is a centroid); elsewhere: distance first. Ties by grade, then
-prominence (how many lists name the hospital), then id — never by the name's code points.
+rounded to 1 km when either end is a centroid) — unless the caller's position is only the city itself,
+when distance from its centre ranks nobody and grade and prominence decide; elsewhere: distance first.
+Ties by grade, then prominence (how many lists name the hospital), then id — never by the name's code
+points.
 """
 from __future__ import annotations
 
@@ -61,6 +63,8 @@ def origin_for(regions: Regions, place: QueriedPlace, given: tuple[float, float]
 def hospital_brief(h: dict[str, Any]) -> dict[str, Any]:
     return {"id": h["id"], "name": h["name"], "province": h.get("province"), "city": h.get("city"),
             "district": h.get("district") or None, "grade": h.get("grade") or None,
+            # stated / inferred (二级及以上 is an inferred range), so no page shows an inferred grade as fact
+            "grade_class": h.get("grade_class") if h.get("grade") else None,
             "geo_precision": h.get("geo_precision"), "lat": h.get("lat"), "lon": h.get("lon"),
             "country": h.get("country"), "parent_id": h.get("parent_id") or None}
 
@@ -161,7 +165,13 @@ def _ranked(idx: ServiceIndex, positions: np.ndarray, origin: Origin | None, wan
         precision = np.array([_precision(origin, bool(e)) for e in idx.exact[positions]], dtype=object)
     key_distance = np.where(np.isnan(shown), np.inf, shown)
     keys = [idx.id_rank[positions], -idx.prominence[positions], -idx.grade[positions]]
-    keys += [idx.group[positions], key_distance] if not usable_first else [key_distance, idx.group[positions]]
+    if usable_first and origin is not None and origin.precision == "city":
+        # The caller is only known to be somewhere in the city: the distance from its centre says nothing
+        # about who is nearer to them (and would favour hospitals whose own place is least known, which
+        # sit on that very centre). Inside the city: usable first, then grade and prominence.
+        keys += [idx.group[positions]]
+    else:
+        keys += [idx.group[positions], key_distance] if not usable_first else [key_distance, idx.group[positions]]
     order = np.lexsort(keys)
     if want is not None:
         order = order[:want]
