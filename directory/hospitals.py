@@ -14,18 +14,19 @@ from directory.context import (
     county_in_city,
     is_place_note,
 )
-from directory.facts.place import decide_city, listing_evidence
+from directory.facts.place import PlaceEvidence, decide_city, listing_evidence
 from directory.grades import normalize_grade
 from directory.knowledge import KNOWLEDGE_DIR, read_tsv
 from directory.locate import ListingPlace, locate_listing
-from directory.match_rules import variants
-from directory.names import current_name, normalize_cached, to_json
+from directory.match_rules import places_conflict, variants
+from directory.names import current_name, normalize_cached, outside_brackets, to_json
 from directory.resolve import (
     Row,
     campus_parent,
     canonical_name_with_source,
     hospital_id,
     linked_key,
+    linked_keys,
     linked_names,
     resolve,
     site_campus,
@@ -113,9 +114,44 @@ def _doubtful_carried_city(li: dict, norm, place: ListingPlace) -> bool:
         return False
     from geodata.name_places import place_from_name
 
-    named = place_from_name(re.split(r"[(（]", norm.clean, maxsplit=1)[0])
+    named = place_from_name(outside_brackets(norm.clean))
     return ("(institution's seat)" in named.reason and named.city_adcode is not None
             and named.city_adcode != place.city and named.province_adcode == place.province)
+
+
+def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
+    """Listing id → the reviewed city its row of knowledge/hospital_cities.tsv states (one piece of stated
+    evidence, weighed with the others)."""
+    from directory.facts.known_cities import cited_listing, known_cities
+    from geodata.divisions import province_of
+
+    listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
+
+    from directory.locate import resolve_listed
+    from directory.names import clean_name
+
+    def printing(li: dict) -> tuple:
+        if not (li.get("raw_province") or li.get("raw_city")):
+            return li["source_file"], li["line"]
+        listed = resolve_listed(li.get("raw_province"), li.get("raw_city"))
+        return clean_name(li["raw_name"] or ""), listed.city_adcode or listed.province_adcode
+
+    copies: dict[tuple, list[dict]] = {}
+    for li in listings:
+        copies.setdefault(printing(li), []).append(li)
+    out: dict[int, list[PlaceEvidence]] = {}
+    for row in known_cities():
+        cited = cited_listing(row, listing_at)
+        if cited is None:
+            continue
+        # The row cites one line; a manual that prints its table again (002, three times), or another list
+        # printing the same name under the same city, names the same site with the same error: every such
+        # row is placed alike (the reviewed evidence weighs once, place.py).
+        for li in copies[printing(cited)]:
+            out.setdefault(li["id"], []).append(PlaceEvidence(
+                "knowledge_city", province_of(row.city), row.city, None, row.source,
+                f"reviewed city of '{row.manual_name}' ({row.manual_ref}): {row.evidence}", row.source))
+    return out
 
 
 def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_of: dict[str, str]) -> dict:
@@ -126,6 +162,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     norm_of: dict[str, object] = {}
     place_of: dict[tuple, ListingPlace] = {}
     evidence_of: dict[int, list] = {}
+    reviewed_cities = known_city_evidence(listings)
     for li in listings:
         country = country_of(li)
         # Overseas names carry their city and country in brackets ((London, England)): not aliases.
@@ -162,12 +199,19 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             # (龙岗), (深圳福田) after a 深圳 hospital in a row of that district say where it is, not which campus.
             if place.city and norm.campus and is_place_note(norm.campus, (place.city, place.district)):
                 norm = dataclasses.replace(norm, campus=None)
+            # A reviewed city (knowledge/hospital_cities.tsv) is where the site stands: the row is compared with
+            # the hospitals of that city (002:316 安阳地区医院 with 濮阳's), whatever city its cells print.
+            reviewed = next(iter(reviewed_cities.get(li["id"], ())), None)
+            if reviewed is not None and reviewed.city != place.city:
+                place = dataclasses.replace(place, province=reviewed.province, city=reviewed.city, district=None,
+                                            reason=f"{place.reason}; reviewed city {reviewed.source}")
+                compare_district = None
         else:
             place = ListingPlace(None, None, None, "none", f"overseas ({country})")
             compare_district = None
         places[li["id"]] = place
         if country == "中国":
-            evidence_of[li["id"]] = listing_evidence(li, norm.clean, origin_of[li["source_file"]], place)
+            evidence_of[li["id"]] = listing_evidence(li, norm.clean, origin_of[li["source_file"]], place, norm.campus)
         li.update(province_adcode=place.province, city_adcode=place.city, place_status=place.source,
                   place_reason=place.reason + (f"; CONFLICT: {place.conflict}" if place.conflict else ""))
         order = (0 if origin_of[li["source_file"]] == "bundled" else 1, li["source_file"], li["line"])
@@ -181,6 +225,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     cluster_ids = [hospital_id(f"{c[0].order[1]}:{c[0].order[2]}") for c in res.clusters]
     hospitals, aliases = [], set()
     linked = linked_names()
+    placeless: dict[tuple, set[tuple[str, str, str]]] = {}
     # Where each hospital is: every listing's evidence weighed (directory/facts/place.py); the district
     # is decided with the other facts (directory/facts/district.py).
     place_evidence: dict[str, list] = {}
@@ -188,6 +233,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
     for cid, members in enumerate(res.clusters):
         hid = cluster_ids[cid]
         place_evidence[hid] = [e for r in members for e in evidence_of.get(r.listing_id, ())]
+        place_evidence[hid] += [e for r in members for e in reviewed_cities.get(r.listing_id, ())]
         decision = decide_city(hid, place_evidence[hid])
         place_facts[hid] = decision.facts
         grades = Counter()
@@ -222,8 +268,17 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             # The site's other plate from the knowledge files, though no list prints it (湖北省人民医院 for
             # 武汉大学人民医院): a caller may say it. Overseas links only join printed names.
             for v in variants(r.norm) if country == "中国" else ():
-                for other, _norm, file in linked.get(linked_key(v), ()):
-                    aliases.add((hid, other, f"{file}: same site as {v.clean}"))
+                for key in linked_keys(v):
+                    for other, other_norm, file in linked.get(key, ()):
+                        if key == linked_key(v):
+                            aliases.add((hid, other, f"{file}: same site as {v.clean}"))
+                        elif not places_conflict(v, other_norm):
+                            placeless.setdefault(key, set()).add((hid, other, f"{file}: same site as {v.clean}"))
+    # A knowledge name without a place (陆军军医大学西南医院) names the one registry hospital printed with that
+    # proper name and a place (重庆西南医院) — never several (同仁医院 is 北京's, 上海's and 南京's).
+    for found in placeless.values():
+        if len({h for h, _a, _s in found}) == 1:
+            aliases.update(found)
     for li in listings:
         d = res.decisions[li["id"]]
         li.update(hospital_id=cluster_ids[d.cluster], match_method=d.method, match_score=d.score)

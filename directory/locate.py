@@ -6,9 +6,9 @@ Evidence order (strongest first): a place written in the hospital's name (北京
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from directory.names import outside_brackets
 from geodata.match import PlaceMatch
 from geodata.name_places import place_from_name
 from geodata.places import resolve_place
@@ -46,7 +46,7 @@ def locate_listing(name: str, raw_province: str | None, raw_city: str | None) ->
     """Combine the list's cells and the name's own place into one place with its source."""
     listed = resolve_listed(raw_province, raw_city) if (raw_province or raw_city) else None
     # Bracket contents are aliases (中山一院 is not in 中山市): read the place from the name outside them.
-    outside = re.split(r"[(（]", name, maxsplit=1)[0].strip() or name
+    outside = outside_brackets(name)
     named = place_from_name(outside)
     listed_ok = listed is not None and listed.status in _OK and listed.province_adcode
     named_ok = named.status in _OK and named.city_adcode is not None

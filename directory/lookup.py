@@ -37,13 +37,14 @@ from directory.knowledge import (
     load_renames,
     read_tsv,
 )
-from directory.match_rules import compatible, identity, name_score, variants
+from directory.match_rules import compatible, identity, name_score, places_conflict, variants
 from directory.names import (
     NormalizedName,
     clean_name,
     from_json,
     normalize_cached,
     normalize_name,
+    outside_brackets,
     place_names,
     preload,
 )
@@ -181,7 +182,7 @@ def _stated_place(name: str) -> tuple[str | None, str | None]:
     """(province, city) adcodes a name states outright (广东省人民医院, 北京协合医院), not an institution's seat."""
     from geodata.name_places import place_from_name
 
-    outside = name.split("(")[0].split("（")[0]
+    outside = outside_brackets(name)
     m = place_from_name(outside)
     if m.status in ("exact", "alias") and "(institution's seat)" not in m.reason:
         return m.province_adcode, m.city_adcode
@@ -221,16 +222,20 @@ def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
     return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
-def score_pair(q: NormalizedName, cand: NormalizedName) -> tuple[float, str]:
+def score_pair(q: NormalizedName, cand: NormalizedName, placed: bool = True) -> tuple[float, str]:
     """Score a query spelling against one alias: exact text > same identity and places > same identity
-    > fuzzy core similarity (capped below the exact tiers); 0 when a hard rule forbids the match."""
+    > fuzzy core similarity (capped below the exact tiers); 0 when a hard rule forbids the match.
+    `placed`: the caller gave a city or the name states one. Without, two place-less names agreeing on
+    "no place" is no evidence (同仁医院 is 北京's, 上海's, 南京's and 武汉大学's alike)."""
     ok, reason = compatible(q, cand)
     if not ok:
         return 0.0, reason
     if q.clean == cand.clean:
         return 100.0, f"与 '{cand.clean}' 同名"
-    cand_ids = {(identity(v), v.places) for v in variants(cand)}
-    if (identity(q), q.places) in cand_ids:
+    # Only spellings whose places agree with the query's: 黑龙江省中医医院(祖研) is not 哈尔滨市阿城区中医医院
+    # because its bracket 祖研 states no place.
+    cand_ids = {(identity(v), v.places) for v in variants(cand) if not places_conflict(q, v)}
+    if (identity(q), q.places) in cand_ids and (placed or q.places):
         return 98.0, f"规范化后名称和地名与 '{cand.clean}' 相同"
     if identity(q) in {i for i, _ in cand_ids}:
         return 95.0, f"规范化后名称与 '{cand.clean}' 相同（{reason}）"
@@ -265,13 +270,16 @@ def _short_index(index: NameIndex) -> ShortNameIndex:
     return index._short
 
 
-def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None) -> dict[str, str]:
-    """Main-site hospitals (in the city, when given) one of whose names can be said as `spoken` → that name."""
+def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None, imply_city: bool = True
+                   ) -> dict[str, str]:
+    """Main-site hospitals (in the city, when given) one of whose names can be said as `spoken` → that name.
+    `imply_city`: the city's own hospital may go without the city's name (not after the caller said a
+    province: 四川省第五人民医院 is not 成都市第五人民医院)."""
     q = query_form(spoken)
-    if not q:
+    if not q or _names_a_kind_only(spoken):
         return {}
     si = _short_index(index)
-    implied = _city_forms(city_adcode)
+    implied = _city_forms(city_adcode) if imply_city else frozenset()
     # Inside a city its own hospitals may be said without the city's name (二院 = 南京市第二医院 in 南京),
     # so they need not hold every character of the query's place.
     sets = sorted((si.chars.get(ch, set()) for ch in set(q)), key=len)
@@ -313,13 +321,29 @@ def _leading_place(clean: str) -> tuple[str, str] | None:
 
 
 def _city_of_place(place: str) -> tuple[str | None, str | None]:
-    """(province, city) adcodes of a place word, or (None, None) when it names no single place."""
+    """(province, city) adcodes of a place word that names a province or a city itself, or (None, None) when
+    it names no single place — or a county inside a city (江阴市 is in 无锡 but is not 无锡: 江阴市第三人民医院
+    is not 无锡市第三人民医院)."""
     from geodata.places import resolve_city_query
 
     m = resolve_city_query(place)
-    if m.status in ("exact", "alias"):
+    if m.status in ("exact", "alias") and not m.district_adcode:
         return m.province_adcode, m.city_adcode
     return None, None
+
+
+def _generic_rest(text: str) -> bool:
+    """True when what follows a place says no name of its own: ordinals, types and generic words only."""
+    return all(s.kind in ("ordinal", "type", "generic", "affiliation") for s in segments(text))
+
+
+def _names_a_kind_only(text: str) -> bool:
+    """True when a spoken name is only an institution type (中医院, 人民医院, 妇幼保健院): no short form reads
+    it as a hospital's name (中医院 is not 中山医院 said short)."""
+    from directory.names import institution_type, unify_suffixes
+
+    t = unify_suffixes(clean_name(text))
+    return t in ("医院", "总医院") or institution_type(t) == t
 
 
 def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
@@ -336,8 +360,12 @@ def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
         found = _short_matches(index, clean, city_adcode)
         if lead:
             prov, city = _city_of_place(lead[0])
-            if city == city_adcode or (prov and city is None and prov == city_adcode[:2] + "0000"):
+            if city == city_adcode and not _generic_rest(lead[1]):
+                # 武汉协和 in 武汉: the city's name before a hospital's own name; but 长春市第二医院 names the
+                # city's own hospital, not a university's 第二医院 with the city said in front
                 found.update(_short_matches(index, lead[1], city_adcode))
+            elif prov and city is None and prov == city_adcode[:2] + "0000":
+                found.update(_short_matches(index, lead[1], city_adcode, imply_city=False))
         return found, city_adcode, True
     nationwide = _short_matches(index, clean, None)
     if lead:
@@ -379,6 +407,24 @@ def _foreign_substitution(a: str, b: str) -> bool:
     return any(op == "replace" and _reading(a[i]) != _reading(b[j]) for op, i, j in Levenshtein.editops(a, b))
 
 
+def _drops_a_place(a: str, b: str) -> bool:
+    """True when turning core a into core b leaves out a run of characters that is a place name (武进第4人民医院
+    vs 第4人民医院: 武进's hospital is not the city's), however high the fuzzy score."""
+    from geodata.place_index import place_index
+
+    stems = place_index().district_stem
+    names = place_names()
+    runs, run, last = [], "", -2
+    for op, i, _j in Levenshtein.editops(a, b):
+        if op != "delete":
+            continue
+        run = run + a[i] if i == last + 1 else a[i]
+        last = i
+        runs.append(run)
+    return any(len(r) >= 2 and any(r[k:k + n] in names or r[k:k + n] in stems
+                                   for n in range(2, len(r) + 1) for k in range(len(r) - n + 1)) for r in runs)
+
+
 def _generic(norm: NormalizedName, in_city: bool) -> bool:
     """True when a name says only what kind of hospital it is (人民医院, 第一医院, 附属医院, 中心医院): no place,
     owner or proper name, no hospital number, in none of its spellings (第二医院(温医二院) is not generic).
@@ -404,7 +450,7 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
     best, why, sure, how = 0.0, [], False, "fuzzy"
     for q in query:
         for cand in h.norms:
-            score, reason = score_pair(q, cand)
+            score, reason = score_pair(q, cand, scope_city is not None)
             if score <= 0 or score < best:
                 continue
             confident = score >= IDENTITY_SCORE and not generic
@@ -416,7 +462,8 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
             elif not confident:
                 # A fuzzy score is believed only inside the caller's city, and only when no character
                 # was swapped for one that reads differently.
-                confident = in_scope and not generic and not _foreign_substitution(q.core, cand.core)
+                confident = in_scope and not generic and not _foreign_substitution(q.core, cand.core) \
+                    and not _drops_a_place(q.core, cand.core)
             if score > best or (score == best and confident and not sure):
                 best, why, sure, how = score, [reason, f"对照名称：'{cand.clean}'"], confident, method
     return best, why, sure, how

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import opencc
 
-from directory.knowledge import expand_abbreviation, load_abbreviations, load_renames
+from directory.knowledge import KNOWLEDGE_DIR, expand_abbreviation, load_abbreviations, load_renames, read_tsv
 
 # Basic block, extension A, compatibility ideographs and the supplementary planes (extensions B–H):
 # rare characters such as 𬬻 are CJK too, so spaces around them are layout noise as well.
@@ -82,6 +82,7 @@ INSTITUTION_TYPES: tuple[str, ...] = tuple(
             "职业病医院",
             "血液病医院",
             "肝胆外科医院",
+            "综合医院",
         ),
         key=len,
         reverse=True,
@@ -264,7 +265,8 @@ def classify_bracket(content: str) -> tuple[str, str]:
 
 
 def split_brackets(text: str) -> tuple[str, list[str]]:
-    """Remove trailing bracket groups (also an unclosed last one); unwrap inner ones; return (body, groups)."""
+    """Remove trailing bracket groups (also an unclosed last one) and inner ones that name another
+    institution; unwrap the other inner ones; return (body, groups)."""
     groups: list[str] = []
     # An unclosed bracket at the end comes from a cell cut in the source layout.
     m = re.search(r"\(([^()]*)$", text)
@@ -277,9 +279,26 @@ def split_brackets(text: str) -> tuple[str, list[str]]:
             break
         groups.insert(0, m.group(1))
         text = text[: m.start()].rstrip()
-    # Brackets inside the name (焦作煤业(集团)中央医院) are part of it.
-    text = re.sub(r"\(([^()]*)\)", r"\1", text).replace("(", "").replace(")", "")
+    # A bracket inside the name is part of it (焦作煤业(集团)中央医院) unless it is another institution's
+    # name, a plate printed between the name and its campus (南方医科大学口腔医院（广东省口腔医院）顺德分院).
+    def inner(m: re.Match[str]) -> str:
+        content = m.group(1).strip()
+        if len(content) >= 4 and INSTITUTION_END_RE.search(content):
+            groups.append(content)
+            return ""
+        return content
+
+    text = re.sub(r"\(([^()]*)\)", inner, text).replace("(", "").replace(")", "")
     return text, groups
+
+
+def outside_brackets(name: str) -> str:
+    """A name as the grammars read it: display-cleaned, without its trailing brackets (aliases, notes,
+    campuses) and inner plates, a bracket inside the name kept as part of it (焦作煤业(集团)中央医院 →
+    焦作煤业集团中央医院, never 焦作煤业), the first of several plates written with '/'."""
+    clean = clean_name(name)
+    body = split_brackets(clean)[0]
+    return body.split("/")[0].strip() or clean
 
 
 def split_slash(text: str) -> tuple[str, list[str]]:
@@ -379,6 +398,8 @@ def strip_places(text: str, allow_short: bool = True) -> tuple[str, tuple[str, .
                 continue  # after a first place only full forms (宁波市) follow: 上海东方肝胆医院 is not in 东方市
             if rest.startswith(INSTITUTION_WORDS) or is_trivial_rest(rest):
                 continue
+            if rest.startswith("地区") and head[-1] not in "市省区县州旗盟":
+                continue  # 安阳地区医院: a prefecture's name (a former one here) is a word of the hospital's name
             if rest.startswith("立") and head[-1] in "省市":
                 rest = head[-1] + rest  # 福建省立医院: 省立 is part of the name, not a stray 立
             places.append(short_place(current_place(head)))
@@ -490,10 +511,17 @@ def strip_owner(text: str) -> str:
     while stripped:  # a rename may put an owner after an owner (解放军 + 解放军总医院第六医学中心)
         stripped = False
         for p in OWNER_PREFIXES:
-            if text.startswith(p) and len(text) > len(p) + 2:
+            if text.startswith(p) and len(text) > len(p) + 2 and names_a_hospital(text[len(p):]):
                 text, stripped = text[len(p) :], True
                 break
     return text
+
+
+def names_a_hospital(rest: str) -> bool:
+    """True when what follows an owner still names one hospital: a number (第401医院), a place or a proper
+    name. A kind alone does not (解放军胸科医院 without its owner would be any city's 胸科医院; 解放军总医院)."""
+    bare = rest.removeprefix("第")
+    return bool(re.search(r"\d", rest)) or not (is_trivial_rest(bare) or institution_type(bare) == bare)
 
 
 _UNIVERSITY_AFTER_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,3}?)(省|市)(?=医科大学|医学院|中医药大学|中医学院|医药大学|大学)")
@@ -679,12 +707,31 @@ def complete_alias(alias: str, body: str) -> str:
     return lead + alias if lead else alias
 
 
+@lru_cache(maxsize=1)
+def _foreign_countries() -> tuple[str, ...]:
+    """Chinese names of countries abroad (knowledge/countries.tsv), longest first: 德国, 美国, 日本 …"""
+    rows = read_tsv(KNOWLEDGE_DIR / "countries.tsv", ("alias", "country", "evidence"), ("alias", "country"))
+    return tuple(sorted({r["alias"] for _, r in rows if r["country"] != "中国" and re.fullmatch(rf"[{CJK}]+", r["alias"])},
+                        key=len, reverse=True))
+
+
+def strip_country(text: str) -> tuple[str, tuple[str, ...]]:
+    """A country abroad opening a name is its place, like a province (德国弗莱堡大学综合医院 → 弗莱堡大学综合医院,
+    ('德国',)): 弗莱堡大学综合医院 said without it is the same hospital."""
+    for c in _foreign_countries():
+        if text.startswith(c) and len(text) > len(c) + 3:
+            return text[len(c):], (c,)
+    return text, ()
+
+
 def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
     """Compute the comparable core of a bracket-free main name; return (core, places, distinctive)."""
     # Renames first (their old names may start with an owner: 中国人民解放军第 401 医院), owners after.
     text = apply_renames(unify_suffixes(expand_university_short(drop_place_suffix_in_university(text))))
     text = unify_affiliate_order(strip_owner(digitize_ordinals(text)))
+    text, country = strip_country(text)
     text, places = strip_places(text)
+    places = country + places
     m = AFFILIATION_RE.match(text)
     if m:
         rest, more = strip_places(_university_place(m.group("u"), m.group("r")))
@@ -699,9 +746,11 @@ def core_of(text: str) -> tuple[str, tuple[str, ...], bool]:
             text = university + rest.removeprefix("附属")
     else:
         m = PLAIN_UNIVERSITY_RE.match(text)
-        if m and is_distinctive(m.group("r")) and not m.group("r").startswith("附属"):
+        if m and not m.group("r").startswith("附属"):
             rest, more = strip_places(m.group("r"))
-            text, places = rest, places + more
+            # 陆军军医大学西南医院: a proper name; 四川省医学科学院四川省人民医院: a hospital named by its own place
+            if is_distinctive(m.group("r")) or more:
+                text, places = rest, tuple(dict.fromkeys(places + more))  # 四川省医学科学院四川省…: one 四川
     text = text.replace("附属第", "第")
     text, more = strip_places(text, allow_short=not places)
     return text, places + more, is_distinctive(text)

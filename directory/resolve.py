@@ -453,31 +453,58 @@ def linked_key(n: NormalizedName) -> tuple:
     return _full_key(n)
 
 
+def linked_keys(n: NormalizedName) -> tuple[tuple, ...]:
+    """Keys under which knowledge files may name this spelling's site: its full key and, for a proper name
+    printed with its city (重庆西南医院), the same name written without a place (陆军军医大学西南医院)."""
+    if n.places and n.distinctive:
+        return _full_key(n), (identity(n), ())
+    return (_full_key(n),)
+
+
 def campus_parent(clusters: list[list[Row]]) -> dict[int, int]:
     """Map a campus cluster to the main-site cluster of the same hospital in the same city.
 
     A campus may be written under the hospital's other plate (上海市第一妇婴保健院（西院） of the site listed as
     同济大学附属第一妇婴保健院): the main site is also found under the names knowledge files link to it."""
     main: dict[tuple, int] = {}
+    # A branch may stand in another city of the province (中山大学附属第三医院粤东医院 in 梅州, 南方医科大学口腔医院
+    # 顺德分院 in 佛山) or be compared province-wide (a branch filed under its parent's city): its main site is
+    # then the one main site of that name in the province.
+    in_province: dict[tuple, set[int]] = defaultdict(set)
     linked = linked_names()
     for cid, rows in enumerate(clusters):
         if campus_key(site_campus(rows)) is None:
             for r in rows:
                 for v in variants(r.norm):
                     main.setdefault(_parent_key(r.country, r.city or r.province, v), cid)
+                    in_province[_parent_key(r.country, r.province, v)].add(cid)
     for cid, rows in enumerate(clusters):
         if campus_key(site_campus(rows)) is None:
             for r in rows:
                 for v in variants(r.norm):
                     for _name, other, _file in linked.get(_full_key(v), ()):
                         main.setdefault(_parent_key(r.country, r.city or r.province, other), cid)
+                        in_province[_parent_key(r.country, r.province, other)].add(cid)
     parent: dict[int, int] = {}
     for cid, rows in enumerate(clusters):
-        n = rows[0].norm
-        if campus_key(site_campus(rows)) is not None:
-            for v in variants(n):
-                key = _parent_key(rows[0].country, rows[0].city or rows[0].province, v)
+        if campus_key(site_campus(rows)) is None:
+            continue
+        found = None
+        for r in rows:
+            for v in variants(r.norm):
+                key = _parent_key(r.country, r.city or r.province, v)
                 if key in main and main[key] != cid:
-                    parent[cid] = main[key]
+                    found = main[key]
                     break
+            if found is not None:
+                break
+        if found is None:
+            for r in rows:
+                cands = {c for v in variants(r.norm) for c in in_province.get(_parent_key(r.country, r.province, v), ())
+                         if c != cid} if (r.norm.distinctive or r.norm.places) and r.province else set()
+                if len(cands) == 1:
+                    found = cands.pop()
+                    break
+        if found is not None:
+            parent[cid] = found
     return parent

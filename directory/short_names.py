@@ -98,9 +98,15 @@ def type_forms(type_word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
-def place_forms(place: str) -> tuple[str, ...]:
-    """Ways to say a place in a name: 江苏省 → 江苏省, 江苏, 江, 省, or nothing; 南京市 → …, 市."""
+def place_forms(place: str, local: bool = False) -> tuple[str, ...]:
+    """Ways to say a place in a name: 江苏省 → 江苏省, 江苏, 江, 省, or nothing; 南京市 → …, 市. A county or
+    district after the city (`local`: 萧山区 in 杭州市萧山区第一人民医院) is said by its name or stem (萧山) and
+    never left out: it is what tells the county's hospital from the city's (嘉兴市第一医院 is not
+    嘉兴市嘉善县第一人民医院)."""
     short = short_place(place)
+    if local:
+        stem = place[:-2] if place.endswith("新区") else place[:-1] if place[-1:] in "区县市旗" else place
+        return tuple(dict.fromkeys(f for f in (place, short, stem) if len(f) >= 2))
     forms = [place, short, short[0]]
     if place.endswith("省"):
         forms.append("省")  # 省人医: the province's own hospital, said in that province
@@ -168,8 +174,11 @@ def segments(name: str) -> tuple[Segment, ...]:
     # The owner is everything up to the last institution word or 附属; the rest is the hospital's own name.
     split = max((k for k, (_t, kind) in enumerate(tokens) if kind in ("institution", "affiliation")), default=-1)
     segs: list[Segment] = []
+    own_places = 0
     for k, (text, kind) in enumerate(tokens):
         own = k > split and kind != "owner"
+        if own and kind == "place":
+            own_places += 1
         if kind == "ordinal":
             digits = _ORDINAL.fullmatch(text).group(1)  # type: ignore[union-attr]
             forms: tuple[str, ...] = (str(int(digits)), "第" + str(int(digits)))
@@ -182,7 +191,7 @@ def segments(name: str) -> tuple[Segment, ...]:
         elif kind == "generic":
             forms = ("医院", "院", "")
         elif kind == "place":
-            forms = place_forms(text)
+            forms = place_forms(text, local=own and own_places > 1 and text[-1:] in "区县市旗")
         elif own:
             # the hospital's own proper name: whole, or its first characters (邵逸夫 → 邵医)
             forms = tuple(text[:n] for n in range(len(text), 0, -1))
@@ -228,6 +237,7 @@ def says(query: str, segs: tuple[Segment, ...], implied: frozenset[str] = frozen
     if sum(1 for s in segs if s.own and s.kind == "place") != 1:
         implied = frozenset()  # only a city's own hospital, not one of its districts' (萧山区第一人民医院)
     memo: dict[tuple[int, int, bool, bool, bool], bool] = {}
+    numbered = any(s.kind == "ordinal" for s in segs)  # an ordinal is never left out: if present, it was said
 
     def go(i: int, j: int, said_own: bool, distinct: bool, said_owner: bool) -> bool:
         if i == n:
@@ -238,6 +248,9 @@ def says(query: str, segs: tuple[Segment, ...], implied: frozenset[str] = frozen
         s = segs[i]
         ok = False
         for f in s.forms:
+            if s.kind == "type" and f in HOSPITAL_FORMS and s.text != f and not said_own and not numbered:
+                continue  # 人民医院 said as bare 医院 only after the hospital's own place or name or its number:
+                #           省医, 上海九院 yes, but 郑州大学医院 is not 郑州大学人民医院
             if not f:
                 if s.kind == "institution" and s.text in TCM_WORDS and not named and said_owner:
                     continue

@@ -196,3 +196,95 @@ def test_other_plates_keep_their_neighbours_apart(index, hospital_at):
                             ("黑龙江省医院", "哈尔滨", "002:395"), ("云南省第二人民医院", "昆明", "002:927")):
         r = ask(index, name, city)
         assert r["status"] != "matched" or r["best"]["id"] != hospital_at(ref), (name, r["status"])
+
+
+def test_overseas_names_keep_their_university(index, hospital_at):
+    # 德国弗莱堡大学综合医院 and 德国海德堡大学综合医院 once normalized to the same core 综合医院
+    freiburg, heidelberg = hospital_at("000:485"), hospital_at("000:484")
+    assert freiburg != heidelberg
+    for name, expected in (("弗莱堡大学综合医院", freiburg), ("德国弗莱堡大学综合医院", freiburg),
+                           ("海德堡大学综合医院", heidelberg), ("德国海德堡大学综合医院", heidelberg)):
+        res = ask(index, name)
+        assert res["status"] == "matched" and res["best"]["id"] == expected, (name, res["message"])
+    # another German university's 综合医院 is neither of them
+    res = ask(index, "德国慕尼黑大学综合医院")
+    assert res["status"] != "matched" and res["ambiguous_count"] == 0
+    assert all(c["score"] < 95 for c in res["candidates"])
+
+
+def test_an_owner_with_only_a_kind_after_it_stays_part_of_the_name(index, hospital_at):
+    # 解放军胸科医院 (a plate of 阜外医院, 002:142) is not any city's 胸科医院
+    fuwai, beijing_chest = hospital_at("002:142"), hospital_at("002:136")
+    res = ask(index, "解放军胸科医院")
+    assert res["status"] == "matched" and res["best"]["id"] == fuwai
+    res = ask(index, "北京胸科医院", "北京")
+    assert res["status"] == "matched" and res["best"]["id"] == beijing_chest
+    assert all(c["id"] != fuwai or c["score"] < 95 for c in res["candidates"])
+
+
+def test_yangzhou_first_peoples_hospital_is_not_subei(index, hospital_at):
+    # two institutions (cannot_link.tsv): 苏北人民医院 = 扬州大学临床医学院; 扬州市第一人民医院 = 扬州大学附属医院
+    subei, first = hospital_at("002:589"), hospital_at("002:595")
+    assert subei != first
+    res = ask(index, "扬州大学附属医院", "扬州")
+    assert res["status"] == "matched" and res["best"]["id"] == first
+    res = ask(index, "苏北人民医院", "扬州")
+    assert res["status"] == "matched" and res["best"]["id"] == subei
+
+
+@pytest.mark.parametrize("name, city, not_ref", [
+    ("江阴市第三人民医院", "无锡", "002:561"),  # a county-level city of 无锡 is not 无锡 itself
+    ("余杭区第一人民医院", "杭州", "001:625"),  # a district's hospital is not the city's
+    ("四川省第五人民医院", "成都", "000:362"),  # the province's hospital is not the city's
+    ("嘉兴市第一医院", "嘉兴", "001:631"),  # 嘉善县's hospital needs 嘉善 said
+    ("哈尔滨市阿城区中医医院", "哈尔滨", "002:400"),  # 黑龙江省中医医院(祖研): the bracket states no place
+    ("深圳市盐田区人民医院", "深圳", "001:776"),  # (原深圳市南山区人民医院) names another district
+    ("武进第四人民医院", "常州", "002:472"),  # a fuzzy match may not leave out a place (武进)
+    ("庄河市中医院", "大连", "002:617"),  # 中医院 is a kind, not 中(山)医院 said short
+    ("中医院", "大连", "002:617"),
+    ("郑州大学医院", "郑州", "002:356"),  # not 郑州大学人民医院 said without 人民
+])
+def test_a_name_that_says_another_place_or_kind_is_never_asserted_as_this_hospital(index, hospital_at, name, city,
+                                                                                   not_ref):
+    res = ask(index, name, city)
+    assert not (res["status"] == "matched" and res["best"]["id"] == hospital_at(not_ref)), res["message"]
+
+
+@pytest.mark.parametrize("name, city, ref", [
+    ("萧山三院", "杭州", "002:933"),  # a district's hospital said by its district's stem
+    ("上海九院", "上海", None),
+    ("省医", "广州", None),
+])
+def test_short_forms_that_still_name_one_hospital(index, hospital_at, name, city, ref):
+    res = ask(index, name, city)
+    assert res["status"] == "matched", res["message"]
+    if ref:
+        assert res["best"]["id"] == hospital_at(ref)
+
+
+@pytest.mark.parametrize("name, city, ref", [
+    ("陆军军医大学第一附属医院", "重庆", "002:3180"),  # dual_names.tsv names it without a place: 重庆西南医院
+    ("海军军医大学第二附属医院", "上海", "002:806"),
+    ("解放军总医院第一医学中心", "北京", "000:313"),  # the 301 main site's name since 2018 (dual_names.tsv)
+    ("四川省医学科学院四川省人民医院", "成都", "000:359"),  # an academy before a hospital named by its place
+    ("常州市肿瘤医院", "常州", "002:472"),  # 常州市肿瘤(第四人民)医院
+])
+def test_current_names_and_other_plates(index, hospital_at, name, city, ref):
+    res = ask(index, name, city)
+    assert res["status"] == "matched" and res["best"]["id"] == hospital_at(ref), res["message"]
+
+
+def test_a_place_less_plate_names_one_hospital_only(db):
+    # 武汉大学附属同仁医院 (= 武汉市第三医院, dual_names.tsv) is not an alias of 北京's, 上海's or 南京's 同仁医院
+    rows = db.execute("SELECT h.name FROM aliases a JOIN hospitals h ON h.id = a.hospital_id "
+                      "WHERE a.alias = '武汉大学附属同仁医院'").fetchall()
+    assert [r[0] for r in rows] == ["武汉市第三医院"]
+
+
+def test_a_proper_name_shared_by_several_cities_is_ambiguous_without_a_city(index):
+    res = ask(index, "同仁医院")
+    assert res["status"] == "ambiguous" and res["ambiguous_count"] >= 3
+    cities = {c["city"] for c in res["candidates"][: res["ambiguous_count"]]}
+    assert {"北京市", "上海市", "武汉市"} <= cities
+    res = ask(index, "同仁医院", "武汉")
+    assert res["status"] == "matched" and res["best"]["name"] == "武汉市第三医院"

@@ -2,6 +2,7 @@
 fact has a source and evidence, nothing inferred is shown as stated, and the examples of issue 10."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -152,11 +153,28 @@ def test_outpatient_departments_are_not_inpatient_hospitals(db):
 @pytest.mark.parametrize("name, facility_type, inpatient", [
     ("唐山市人民医院", "综合", 1), ("江苏省中医院", "中医", 1), ("北京大学口腔医院第一门诊部", "门诊部", 0),
     ("天津市肿瘤医院", "专科", 1), ("上海市第一妇婴保健院（南院）", "妇幼", 1), ("深圳市康宁医院", "专科", 1),
-    ("上海市黄浦区牙病防治所", "口腔", None),
+    ("上海市黄浦区牙病防治所", "防治所", None), ("上海市静安区妇幼保健所", "防治所", None),
+    ("上海市口腔病防治院", "口腔", None),
 ])
 def test_facility_types_of_known_examples(db, name, facility_type, inpatient):
     row = db.execute("SELECT facility_type, inpatient FROM hospitals WHERE name = ?", (name,)).fetchone()
     assert tuple(row) == (facility_type, inpatient)
+
+
+def test_prevention_stations_are_not_read_as_inpatient_hospitals(db):
+    # 001:517 上海市黄浦区牙病防治所 and 001:514 上海市黄浦区妇幼保健所: a 所 is a category of its own
+    # (实施细则第三条), not a 口腔医院 / 妇幼保健院; the inpatient rule must not pass on its type.
+    rows = db.execute("SELECT h.name, h.facility_type, h.inpatient, v.facts_used FROM hospitals h "
+                      "JOIN verdicts v ON v.hospital_id = h.id JOIN services s ON s.id = v.service_id "
+                      "WHERE s.inpatient = 1 AND (h.name LIKE '%防治所' OR h.name LIKE '%保健所')").fetchall()
+    assert len(rows) >= 10
+    for r in rows:
+        assert (r["facility_type"], r["inpatient"]) == ("防治所", None), r["name"]
+        inpatient = [f for f in json.loads(r["facts_used"]) if f.get("rule") == "inpatient"]
+        assert inpatient and all(f["outcome"] == "unknown" for f in inpatient), (r["name"], inpatient)
+    # a 医院 still admits inpatients by definition
+    row = db.execute("SELECT facility_type, inpatient FROM hospitals WHERE name = '上海市黄浦区中心医院'").fetchone()
+    assert tuple(row) == ("综合", 1)
 
 
 @pytest.mark.parametrize("name, ownership, rule", [
@@ -229,3 +247,27 @@ def test_facts_are_in_the_build_report(db):
                  "reference rows linked"):
         assert item in report
     assert report["district"].split("/")[1].startswith(report["mainland hospitals"])
+
+
+def test_a_bracket_inside_a_name_is_not_a_cut(db, hospital_at):
+    # 002:322 焦作煤业(集团) 中央医院: every fact's evidence reads the whole name, never '焦作煤业'
+    hid = hospital_at("002:322")
+    assert db.execute("SELECT name FROM hospitals WHERE id = ?", (hid,)).fetchone()[0] == "焦作煤业集团中央医院"
+    evidence = [r[0] for r in db.execute("SELECT evidence FROM facts WHERE hospital_id = ?", (hid,))]
+    assert evidence and not any("'焦作煤业'" in e or "焦作煤业 中央" in e for e in evidence)
+    assert any("'焦作煤业集团中央医院'" in e for e in evidence)
+
+
+def test_a_private_hospital_printed_with_its_citys_suffix_is_not_inferred_public(db, hospital_at):
+    # 001:521 上海市公惠医院: the government-named rule reads 上海市 + a brand as public; a reviewed row says
+    # privately run, and the rule's candidate stays visible, not chosen
+    hid = hospital_at("001:521")
+    row = db.execute("SELECT ownership, ownership_class, ownership_source FROM hospitals WHERE id = ?", (hid,)).fetchone()
+    assert (row["ownership"], row["ownership_class"]) == ("private", "stated")
+    assert row["ownership_source"].startswith("knowledge hospital_facts.tsv:")
+    facts = {(f["value"], f["chosen"]) for f in db.execute(
+        "SELECT value, chosen FROM facts WHERE hospital_id = ? AND fact = 'ownership'", (hid,))}
+    assert facts == {("private", 1), ("public", 0)}
+    verdict = db.execute("SELECT verdict FROM verdicts WHERE hospital_id = ? AND service_id = '002-medical-advance'",
+                         (hid,)).fetchone()
+    assert verdict["verdict"] == "not_eligible"

@@ -207,6 +207,15 @@ def _hospital(joint, ref: str) -> str:
         ("fever:1363", "001:689"),  # 江南大学附属医院（无锡市第四人民医院） = 江南大学附属医院 (001, under 镇江)
         ("fever:1363", "002:555"),  # … = 无锡市第四人民医院
         ("fever:1753", "001:687"),  # 江苏大学附属医院 (镇江) = 江苏大学附属医院 (001, under 南通)
+        # a main site printed under its campus name, at the main site's published address (must_link.tsv)
+        ("fever:1481", "002:531"),  # 苏州大学附属第二医院（三香路院区）, 三香路1055号
+        ("fever:1731", "002:595"),  # 扬州大学附属医院（东区）, 泰州路45号 = 扬州市第一人民医院
+        ("fever:1732", "002:596"),  # 扬州大学附属医院（西区） = 扬州市第一人民医院西区分部
+        # other plates (dual_names.tsv, each with the hospital's published name)
+        ("fever:1459", "002:472"),  # 常州市肿瘤医院 = 常州市第四人民医院
+        ("fever:2971", "002:438"),  # 湖南省脑科医院 = 湖南省第二人民医院
+        ("fever:3456", "002:867"),  # 成都市中西医结合医院 = 成都市第一人民医院
+        ("fever:2736", "002:316"),  # 濮阳市安阳地区医院 = 安阳地区医院 (placed in 濮阳 by hospital_cities.tsv)
     ],
 )
 def test_fever_rows_join_their_manual_hospital(fever_joint, fever, manual):
@@ -220,7 +229,10 @@ def test_fever_rows_join_their_manual_hospital(fever_joint, fever, manual):
         ("fever:1467", "002:474"),  # 武进第四人民医院 ≠ 常州市武进人民医院
         ("fever:1467", "002:472"),  # … ≠ 常州市第四人民医院
         ("fever:3011", "002:272"),  # 深圳市福田区第二人民医院 ≠ 深圳市第四人民医院 (福田区人民医院)
-        ("fever:1481", "002:531"),  # 苏州大学附属第二医院（三香路院区）: a campus, not the listed main site
+        ("fever:1502", "002:531"),  # 苏州大学附属第二医院（浒墅关院区）: a campus, not the listed main site
+        ("fever:1502", "fever:1481"),  # … nor its 三香路 main site
+        ("fever:1732", "002:595"),  # 扬州大学附属医院（西区） is 扬州市第一人民医院's 西区分部, not its main site
+        ("fever:1729", "002:595"),  # 苏北人民医院 ≠ 扬州市第一人民医院 (cannot_link.tsv)
         ("fever:2489", "002:356"),  # 河南省第二人民医院 ≠ 河南省人民医院
         ("fever:1753", "001:689"),  # 江苏大学附属医院 ≠ 江南大学附属医院
     ],

@@ -310,3 +310,39 @@ def test_campus_spellings_stay_apart(a, b):
 
 def test_campus_key_strips_repeatedly():
     assert campus_key("西区分部") == campus_key("西区") == campus_key("西院") == "西"
+
+
+@pytest.mark.parametrize("raw, body, core", [
+    # a bracket inside a name is part of it; one naming another institution is a plate
+    ("焦作煤业(集团) 中央医院", "焦作煤业集团中央医院", "煤业集团中央医院"),
+    ("南方医科大学口腔医院（广东省口腔医院）顺德分院", "南方医科大学口腔医院顺德分院", "南方医科大学口腔医院"),
+    ("阜外心血管病医院(解放军胸科医院、北京阜外医院)", "阜外心血管病医院", "阜外心血管病医院"),
+])
+def test_brackets_inside_a_name(raw, body, core):
+    from directory.names import outside_brackets
+
+    assert outside_brackets(raw) == body
+    assert normalize_name(raw).core == core
+
+
+@pytest.mark.parametrize("raw, core, places", [
+    ("解放军胸科医院", "解放军胸科医院", ()),  # a kind alone after an owner keeps the owner
+    ("中国人民解放军总医院", "解放军总医院", ()),
+    ("中国人民解放军第306医院", "战略支援部队特色医学中心", ()),  # a number still names the hospital alone
+    ("北京胸科医院", "胸科医院", ("北京",)),
+    ("德国弗莱堡大学综合医院", "弗莱堡大学综合医院", ("德国",)),  # 综合医院 is a kind, the university stays
+    ("德国海德堡大学综合医院", "海德堡大学综合医院", ("德国",)),
+    ("安阳地区医院", "安阳地区医院", ()),  # a prefecture's name is a word of the name
+    ("濮阳市安阳地区医院", "安阳地区医院", ("濮阳",)),
+    ("阿克苏地区第一人民医院", "第1人民医院", ("阿克苏",)),  # a current 地区 is a place
+])
+def test_cores_keep_what_names_the_hospital(raw, core, places):
+    n = normalize_name(raw)
+    assert (n.core, n.places) == (core, places)
+
+
+def test_an_academy_before_a_hospital_named_by_its_place():
+    assert (normalize_name("四川省医学科学院四川省人民医院").core, normalize_name("四川省医学科学院四川省人民医院").places) \
+        == (normalize_name("四川省人民医院").core, normalize_name("四川省人民医院").places)
+    # a university's hospital named after another city keeps the university (北京大学深圳医院 ≠ 香港大学深圳医院)
+    assert normalize_name("北京大学深圳医院").core != normalize_name("香港大学深圳医院").core

@@ -21,7 +21,7 @@ from directory.facts import point as point_mod
 from directory.facts.knowledge import district_rules, district_weight
 from directory.facts.known_addresses import ADDRESSES_FILE, KnownAddress, known_addresses
 from directory.facts.known_facts import FACTS_FILE, known_facts
-from directory.facts.names import without_brackets
+from directory.facts.names import leading_places, without_brackets
 from directory.facts.place import PlaceEvidence, decide_city, source_of
 from directory.facts.records import FACT_KINDS, Fact, FactsError, choose
 from directory.facts.reference import (
@@ -45,7 +45,7 @@ SHORT = 200
 # Address candidates: an import's address column, then a linked 2020 row's, then a reviewed one
 # (knowledge/hospital_addresses.tsv), which is used only where no source gives an address.
 W_ADDRESS_IMPORT, W_ADDRESS_REFERENCE, W_ADDRESS_KNOWLEDGE = 3, 2, 1
-NOT_HOSPITALS = {"门诊部", "诊所", "体检机构"}  # not graded as hospitals: no inferred grade
+NOT_HOSPITALS = {"门诊部", "诊所", "体检机构", "防治所"}  # not graded as hospitals: no inferred grade
 W_KNOWLEDGE = 0  # a reviewer's row (knowledge/hospital_facts.tsv): below every source's statement
 
 
@@ -99,11 +99,14 @@ def _exact_key(name: str) -> str:
     return without_brackets(clean_name(name))
 
 
-def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases: list[dict]) -> dict[str, list[PlaceEvidence]]:
+def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases: list[dict]
+                        ) -> tuple[dict[str, list[PlaceEvidence]], list[tuple[PlacedRow, str]]]:
     """Reference rows that name a registry hospital EXACTLY (same normalized name outside brackets,
     unique in the reference list and held by one registry hospital only) give city evidence even
     when the registry places the hospital elsewhere: a list cell shifted by a row is then outweighed.
-    This is evidence for the city vote only; linking (facts, aliases) stays inside one city."""
+    This is evidence for the city vote only; linking (facts, aliases) stays inside one city. Also returns
+    the rows that write their own city before a registry name (濮阳市安阳地区医院): they link to that
+    hospital once the vote has placed it in the row's city."""
     by_key: dict[str, list[PlacedRow]] = defaultdict(list)
     for p in placed:
         if p.city_adcode:
@@ -122,7 +125,30 @@ def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases:
         out[next(iter(ids))].append(PlaceEvidence(
             "reference_row", province_of(p.city_adcode), p.city_adcode, None, p.row.ref,
             f"'{p.row.name}' listed under {p.row.province}{p.row.city} (the same name, unique in {p.row.file})"))
-    return out
+    # A row that writes its own city before a registry name which itself opens with another place
+    # (濮阳市安阳地区医院 for 安阳地区医院, named after a former prefecture): the same name, placed by the row.
+    prefixed: dict[str, list[PlacedRow]] = defaultdict(list)
+    for key, rows in by_key.items():
+        if len(rows) != 1:
+            continue
+        rest, found = leading_places(key, max_places=2)
+        if not found or not all(rows[0].city_adcode in codes or any(c[:4] == rows[0].city_adcode[:4] for c in codes)
+                                for _head, codes in found):
+            continue
+        if len(rest) >= 6 and len(holders.get(rest, ())) == 1 and leading_places(rest, max_places=1)[1]:
+            prefixed[rest].append(rows[0])
+    pairs: list[tuple[PlacedRow, str]] = []
+    for rest, rows in prefixed.items():
+        hid = next(iter(holders[rest]))
+        if len(rows) != 1 or out.get(hid):
+            continue
+        p = rows[0]
+        out[hid].append(PlaceEvidence(
+            "reference_row", province_of(p.city_adcode), p.city_adcode, None, p.row.ref,
+            f"'{p.row.name}' listed under {p.row.province}{p.row.city}: its city's name before '{rest}' (unique in "
+            f"{p.row.file})"))
+        pairs.append((p, hid))
+    return out, pairs
 
 
 def _apply_city(h: dict, evidence: list[PlaceEvidence]) -> list[Fact]:
@@ -158,11 +184,15 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         result.sources.append(_source_row(fever_path, FEVER_PROVENANCE["title"], FEVER_PROVENANCE["date"],
                                           FEVER_PROVENANCE["origin"]))
         placed = [place_row(r) for r in fever.rows]
-        cross = cross_city_evidence(placed, hospitals, aliases)
+        cross, prefixed = cross_city_evidence(placed, hospitals, aliases)
         for hid, extra in cross.items():
             evidence.setdefault(hid, []).extend(extra)
             _apply_city(by_id[hid], evidence[hid])
         links = link_rows(placed, registry_index(hospitals, aliases, name_norms))
+        linked_rows = {lk.placed.row.ref for lk in links}
+        links += [Link(p, hid, 100.0, f"与 '{by_id[hid]['name']}' 同名，名称前加了所在城市 {p.row.city}")
+                  for p, hid in prefixed
+                  if p.row.ref not in linked_rows and by_id[hid].get("city_adcode") == p.city_adcode]
         cross_lines = {(e.source, hid) for hid, ev in cross.items() for e in ev}
         for lk in links:
             if (lk.placed.row.ref, lk.hospital_id) not in cross_lines:

@@ -80,8 +80,8 @@ def name_candidates(hid: str, city: str, evidence: list[PlaceEvidence]) -> list[
     out = []
     seen = set()
     for e in evidence:
-        if not e.district or level_of(e.district) != "district":
-            continue
+        if not e.district or level_of(e.district) != "district" or e.kind == "name_campus":
+            continue  # a campus's county is campus_candidates' (rule campus-place)
         key = (e.kind, e.district, e.source if e.kind != "name_explicit" else e.evidence)
         if key in seen:
             continue

@@ -75,7 +75,7 @@ def _grammar(name: str, columns: tuple[str, ...], value_cols: tuple[str, ...],
     return tuple(rules)
 
 
-FACILITY_TYPES = frozenset({"综合", "专科", "中医", "妇幼", "口腔", "门诊部", "诊所", "体检机构"})
+FACILITY_TYPES = frozenset({"综合", "专科", "中医", "妇幼", "口腔", "门诊部", "诊所", "体检机构", "防治所"})
 
 
 @cache

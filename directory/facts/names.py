@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 import functools
-import re
 
+from directory.names import outside_brackets
 from geodata.divisions import city_of, level_of, province_of
 from geodata.place_index import place_index
 
-_BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
-
 
 def without_brackets(name: str) -> str:
-    """'榆林市第一医院（绥德）' → '榆林市第一医院'; a slash name keeps its first part."""
-    text = _BRACKETS.sub("", name).strip()
-    return text.split("/")[0].strip() or name
+    """'榆林市第一医院（绥德）' → '榆林市第一医院'; '焦作煤业(集团) 中央医院' → '焦作煤业集团中央医院' (a bracket
+    inside a name is part of it); a slash name keeps its first part. See directory.names.outside_brackets."""
+    return outside_brackets(name)
 
 
 @functools.cache

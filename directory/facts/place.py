@@ -12,16 +12,18 @@ from typing import Literal
 
 from directory.facts.knowledge import place_weights
 from directory.facts.records import Fact, manual_ref
-from geodata.divisions import province_of
+from directory.names import outside_brackets
+from geodata.divisions import city_of, province_of
 from geodata.place_index import place_index
 from geodata.places import place_from_name
 
-EvidenceKind = Literal["name_explicit", "name_bare", "list_cell", "import_cell", "reference_row",
-                       "institution_seat"]
+EvidenceKind = Literal["name_explicit", "name_bare", "name_campus", "list_cell", "import_cell", "reference_row",
+                       "institution_seat", "knowledge_city"]
 _OK = ("exact", "alias", "conflict")
 # Old place_source labels the API and tests read: which kind of evidence decided the city.
-_PLACE_SOURCE = {"name_explicit": "name", "name_bare": "name", "list_cell": "list", "import_cell": "list",
-                 "reference_row": "list", "institution_seat": "institution_seat"}
+_PLACE_SOURCE = {"name_explicit": "name", "name_bare": "name", "name_campus": "name", "list_cell": "list",
+                 "import_cell": "list", "reference_row": "list", "institution_seat": "institution_seat",
+                 "knowledge_city": "knowledge"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class PlaceEvidence:
     district: str | None
     source: str
     evidence: str
+    # The printed row within its document (name and cells): a manual that prints one table several times
+    # (002's list for three services) states each row once, so its copies weigh once.
+    printing: str = ""
 
     @property
     def klass(self) -> str:
@@ -62,48 +67,92 @@ def source_of(listing: dict, origin: str) -> str:
             else manual_ref(listing["source_file"], listing["line"]))
 
 
-def listing_evidence(listing: dict, clean_name: str, origin: str, located=None) -> list[PlaceEvidence]:
+def listing_evidence(listing: dict, clean_name: str, origin: str, located=None,
+                     campus: str | None = None) -> list[PlaceEvidence]:
     """The place evidence of one mainland listing: its name (outside brackets) and its cells. `located` is
     the listing's place as resolution read it (directory.locate / hospitals._locate): a district it found
     that the name and cells here do not give (a county's stem after the city in the name, a county cell)
-    is added as district-only evidence."""
+    is added as district-only evidence. `campus` is the campus the name states (顺德分院): a campus named
+    after a county-level unit is there (name_campus), and its institution's seat says nothing about it."""
     from directory.locate import resolve_listed  # locate.py holds the list-cell reading rules
     from geodata.places import resolve_place
 
     out: list[PlaceEvidence] = []
     src = source_of(listing, origin)
-    outside = re.split(r"[(（]", clean_name, maxsplit=1)[0].strip() or clean_name
+    prov, city = listing.get("raw_province"), listing.get("raw_city")
+    district = listing.get("raw_district") or listing.get("raw_county")
+    printing = "|".join((listing["source_file"], listing.get("raw_name") or "", prov or "", city or "", district or ""))
+    outside = outside_brackets(clean_name)
     named = place_from_name(outside)
+    listed = None
+    if prov or city or district:
+        listed = resolve_place(prov, city, district) if district else resolve_listed(prov, city)
+    listed_city = listed is not None and listed.status in _OK and listed.city_adcode
     if named.status in _OK and named.province_adcode:
         seat = "(institution's seat)" in named.reason
         kind = "institution_seat" if seat else "name_explicit" if named.status == "exact" else "name_bare"
-        out.append(PlaceEvidence(kind, named.province_adcode, named.city_adcode, named.district_adcode,
-                                 "rule name-place" if not seat else "rule institution-seat",
-                                 f"name '{outside}' ({src}): {named.reason}"))
-    prov, city = listing.get("raw_province"), listing.get("raw_city")
-    district = listing.get("raw_district") or listing.get("raw_county")
-    if prov or city or district:
-        listed = resolve_place(prov, city, district) if district else resolve_listed(prov, city)
-        if listed.status in _OK and listed.province_adcode:
-            kind = "import_cell" if origin == "imported" else "list_cell"
-            cells = " / ".join(c for c in (prov, city, district) if c)
-            out.append(PlaceEvidence(kind, listed.province_adcode, listed.city_adcode, listed.district_adcode,
-                                     src, f"cells '{cells}': {listed.reason}"))
+        # A university's seat is not where its hospital's branch is: for a campus it only fills in a city
+        # the row's cells do not give (华中科技大学附属同济医院（光谷）under 湖北 alone).
+        if not (seat and campus and listed_city):
+            out.append(PlaceEvidence(kind, named.province_adcode, named.city_adcode, named.district_adcode,
+                                     "rule name-place" if not seat else "rule institution-seat",
+                                     f"name '{outside}' ({src}): {named.reason}", printing))
+    if listed is not None and listed.status in _OK and listed.province_adcode:
+        kind = "import_cell" if origin == "imported" else "list_cell"
+        cells = " / ".join(c for c in (prov, city, district) if c)
+        out.append(PlaceEvidence(kind, listed.province_adcode, listed.city_adcode, listed.district_adcode,
+                                 src, f"cells '{cells}': {listed.reason}", printing))
+    if campus:
+        province = (listed.province_adcode if listed is not None and listed.status in _OK else None) \
+            or (named.province_adcode if named.status in _OK else None)
+        unit = campus_unit(campus, province)
+        if unit:
+            code, text = unit
+            out.append(PlaceEvidence("name_campus", province_of(code), city_of(code), code, "rule campus-place",
+                                     f"campus '{campus}' of '{outside}' ({src}): '{text}' names "
+                                     f"{_names().get(code, code)}", printing))
     district_found = getattr(located, "district", None)
     if district_found and all(e.district != district_found for e in out):
         # only the district: the city weights above already count this listing
         from_cell = "county cell" in (located.reason or "")
         kind = ("import_cell" if origin == "imported" else "list_cell") if from_cell else "name_explicit"
         out.append(PlaceEvidence(kind, None, None, district_found, src if from_cell else "rule name-place",
-                                 f"name '{clean_name}' ({src}): {located.reason}"))
+                                 f"name '{clean_name}' ({src}): {located.reason}", printing))
     return out
+
+
+_CAMPUS_WORDS = re.compile(r"(院区|医疗区|分院|分部|总部|新院|医院|院|部|区)$")
+
+
+def campus_unit(campus: str, province: str | None) -> tuple[str, str] | None:
+    """(county-level adcode, text) when a campus is named after a county-level unit (顺德分院 → 顺德区,
+    增城分院 → 增城区): one unit of that name in the province (or in the country when the province is not
+    known), by its full name or its stem."""
+    idx = place_index()
+    text = _CAMPUS_WORDS.sub("", campus.strip())
+    if len(text) < 2:
+        return None
+    found: set[str] = set()
+    for form in (text, text + "区", text + "县", text + "市", text + "旗"):
+        found.update(e.adcode for e in idx.district.get(form, ()))
+    found.update(e.adcode for e in idx.district_stem.get(text, ()))
+    if province:
+        found = {c for c in found if province_of(c) == province}
+    return (found.pop(), text) if len(found) == 1 else None
 
 
 def decide_city(hospital_id: str, evidence: list[PlaceEvidence]) -> CityDecision:
     """Weigh the evidence: province first, then the city inside it. Returns the facts (chosen flagged)."""
     names = _names()
     weights = place_weights()
-    weight = [weights[e.kind][1] for e in evidence]
+    weight = []
+    counted: set[tuple] = set()
+    for e in evidence:
+        # Copies of one printed row (a manual printing its table again for another service) weigh once.
+        key = (e.kind, e.province, e.city, e.printing) if e.printing else None
+        weight.append(0 if key in counted else weights[e.kind][1])
+        if key:
+            counted.add(key)
     prov_total: dict[str, int] = {}
     strongest: dict[str, int] = {}
     for e, w in zip(evidence, weight, strict=True):

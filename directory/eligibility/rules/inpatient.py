@@ -6,7 +6,7 @@ from directory.eligibility.facts import HOSPITAL_TYPES, NOT_INPATIENT_TYPES, Fac
 from directory.eligibility.rules.base import Rule, RuleResult, Subject, with_class
 
 TYPE_LABELS = {"综合": "综合医院", "专科": "专科医院", "中医": "中医医院", "妇幼": "妇幼保健院", "口腔": "口腔医院",
-               "门诊部": "门诊部", "诊所": "诊所", "体检机构": "体检机构"}
+               "门诊部": "门诊部", "诊所": "诊所", "体检机构": "体检机构", "防治所": "防治所、保健所"}
 
 
 def _admits(f: Fact) -> bool | None:
