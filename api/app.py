@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from api.context import API, end_request, live
+from api.context import API, end_request, live, warm_indexes
 from api.errors import ApiError
 from api.pages import PAGE_BLUEPRINTS
 from api.registry import LiveRegistry, connect_ro
@@ -61,11 +61,12 @@ def _say_which_build(resp):
     return resp
 
 
-def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
+def create_app(db_path: str, datasette_url: str | None = None, warm: bool = False) -> Flask:
     """The Flask app over the registry file at db_path (which must exist): the JSON API under /api/v1 and
     the agent pages (/, /hospital/<id>, /search, /api/v1/docs). `datasette_url` (or HOSPNET_DATASETTE_URL)
     is where the pages link for browsing the registry; HOSPNET_TILE_URL is the map's tile URL (none: a
-    grey map whose markers still show), HOSPNET_TILE_ATTRIBUTION the credit the tiles' provider asks for."""
+    grey map whose markers still show), HOSPNET_TILE_ATTRIBUTION the credit the tiles' provider asks for.
+    `warm` builds every service's index before the app answers and after each rebuild (`hospnet serve`)."""
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"registry not found: {path}")
@@ -76,7 +77,7 @@ def create_app(db_path: str, datasette_url: str | None = None) -> Flask:
     app.config["DATASETTE_URL"] = datasette_url or os.environ.get("HOSPNET_DATASETTE_URL") or None
     app.config["TILE_URL"] = os.environ.get("HOSPNET_TILE_URL") or None
     app.config["TILE_ATTRIBUTION"] = os.environ.get("HOSPNET_TILE_ATTRIBUTION") or None
-    registry = LiveRegistry(app.config["DB_PATH"])
+    registry = LiveRegistry(app.config["DB_PATH"], on_load=warm_indexes if warm else None)
     app.extensions["hospnet.registry"] = registry
     app.before_request(_take_build)
     app.after_request(_say_which_build)

@@ -160,10 +160,14 @@ def _freeze_loaded_objects() -> None:
 class LiveRegistry:
     """The current LoadedBuild of whatever registry file is at `path`, followed across rebuilds."""
 
-    def __init__(self, path: str, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, path: str, poll_seconds: float = POLL_SECONDS,
+                 on_load: Callable[[LoadedBuild], None] | None = None) -> None:
         self.path = path
         self.poll_seconds = poll_seconds
+        self.on_load = on_load  # e.g. warm the build's per-service indexes: before serving, and after each swap
         self._current = load_build(path)
+        if on_load is not None:
+            on_load(self._current)
         _freeze_loaded_objects()
         self._wake = threading.Event()
         self._watcher_pid: int | None = None
@@ -234,6 +238,13 @@ class LiveRegistry:
         _freeze_loaded_objects()
         log.info("pid %d now serves build %s from %s (loaded in %.2f s)", os.getpid(), loaded.build_id,
                  self.path, loaded.load_seconds)
+        if self.on_load is not None:
+            # after the swap, so the new build answers at once (a request that needs an index not
+            # built yet builds it itself); failures here must not stop the watcher
+            try:
+                self.on_load(loaded)
+            except Exception:  # noqa: BLE001
+                log.exception("warming build %s failed; its indexes are built on first use", loaded.build_id)
         return True
 
     # The build loaded now (tests and the health check read these).

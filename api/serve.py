@@ -226,7 +226,7 @@ def gunicorn_application(db_path: str, listener: socket.socket, workers: int):
             from api.app import create_app
             from api.asgi import inline_wsgi
 
-            return inline_wsgi(create_app(db_path))
+            return inline_wsgi(create_app(db_path, warm=True))
 
     return HospnetAPI()
 

@@ -94,8 +94,7 @@ def hospitals_page() -> dict:
     service = params.text("service")
     if service:
         idx = service_index(cat.resolve_service(service, params.text("insurer")))
-        verdict_of = {hid: idx.items[i].answer for hid, i in idx.ids.items()
-                      if idx.items[i].verdict.verdict in verdicts}
+        verdict_of = {hid: idx.items[i] for hid, i in idx.ids.items() if idx.items[i].verdict in verdicts}
     elif params.text("verdict"):
         raise bad_request("invalid_parameter", "parameter 'verdict' needs 'service'")
     rows = queries.hospitals_matching(conn, clauses, args)
@@ -121,7 +120,7 @@ def hospitals_page() -> dict:
         if q:
             item["match_score"] = scores[r["id"]]
         if verdict_of is not None:
-            v = verdict_of[r["id"]]
+            v = verdict_of[r["id"]].answer
             item.update({"verdict": v["verdict"], "verdict_label": v["verdict_label"], "say": v["say"]})
         results.append(item)
     return {"query": {"q": q, "province": province, "city": city_q, "grade": grade, "service": service},

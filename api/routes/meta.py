@@ -40,6 +40,7 @@ def healthz():
                     "counts": queries.table_counts(conn), "catalog_load_seconds": build.load_seconds,
                     "registry_loaded": datetime.fromtimestamp(build.loaded_at, UTC).isoformat(timespec="milliseconds"),
                     "registry_loaded_epoch": build.loaded_at, "worker_pid": os.getpid(),
+                    "service_indexes_built": build.catalog.indexes_built(), "services": len(build.catalog.services),
                     "name_resolver": "directory.lookup"})
 
 

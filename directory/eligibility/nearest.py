@@ -11,6 +11,7 @@ points.
 """
 from __future__ import annotations
 
+import marshal
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from directory.eligibility.rules import Rule, Subject
 from directory.eligibility.services import Service
 from directory.eligibility.subjects import candidates
 from directory.eligibility.verdict import Verdict, decide
-from directory.eligibility.vocabulary import ANSWER_GROUP, VERDICT_LABELS, DistancePrecision
+from directory.eligibility.vocabulary import ANSWER_GROUP, VERDICT_LABELS, DistancePrecision, VerdictKind
 from geodata.distance import haversine_km_np
 
 
@@ -82,12 +83,32 @@ class Item:
     answer: dict[str, Any]  # hospital brief + verdict answer, computed once
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One hospital of a ServiceIndex as a request needs it. The answer is kept serialized: as objects
+    (subject, verdict, answer dicts) an item took ~14 KB, 150 MB for every service in each worker; as
+    marshal bytes ~3 KB, decoded (a fresh dict) only for the few hospitals an answer shows."""
+
+    id: str
+    district_adcode: str | None
+    verdict: VerdictKind
+    packed: bytes
+
+    @property
+    def answer(self) -> dict[str, Any]:
+        """Hospital brief + verdict answer (city, district, geo_precision, country, evidence…): a new dict."""
+        return marshal.loads(self.packed)
+
+
 class ServiceIndex:
     """A service's hospitals that are not excluded, with verdicts and coordinates, for fast nearest queries."""
 
     def __init__(self, service: Service, items: list[Item], excluded: Counter) -> None:
         self.service = service
-        self.items = items
+        # marshal: the answers are plain dicts, lists, strings and numbers, and loads() is several times
+        # faster than json's; a value of another type fails here, at build, not in a request
+        self.items = [Entry(it.subject.hospital.id, it.subject.hospital.district_adcode, it.verdict.verdict,
+                            marshal.dumps(it.answer)) for it in items]
         self.excluded = excluded  # place adcode → hospitals there whose verdict is not_eligible
         rows = [it.subject.hospital.row for it in items]
         self.lat = np.array([np.nan if r.get("lat") is None else r["lat"] for r in rows], dtype=float)
@@ -197,13 +218,13 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
     def kept(positions: np.ndarray) -> np.ndarray:
         if only is None:
             return positions
-        return np.array([p for p in positions if idx.items[p].subject.hospital.id in only], dtype=int)
+        return np.array([p for p in positions if idx.items[p].id in only], dtype=int)
 
     p_name = regions.name_of(place.scope) or place.scope
     coverage = place_coverage(ctx, s, place) if s.kind == "city_coverage" else None
     in_place = _ranked(idx, kept(idx.positions(place)), origin)
     in_place_ids = {int(i) for i in idx.positions(place)}
-    counts = Counter(idx.items[i].verdict.verdict for i, _d, _p in in_place)
+    counts = Counter(idx.items[i].verdict for i, _d, _p in in_place)
     out: dict[str, Any] = {"in_city_count": len(in_place), "eligible_total": len(idx.items),
                            "verdict_counts": dict(counts)}
     notes = [n.say() for n in s.incomplete]
@@ -231,24 +252,23 @@ def nearest(ctx: EligibilityContext, idx: ServiceIndex, place: QueriedPlace, ori
         if chosen:
             where: list[str] = []
             for i, _d, _p in chosen:
-                h = idx.items[i].subject.hospital.row
+                h = idx.items[i].answer
                 c = h.get("city") or h.get("country") or "?"
                 if c not in where:
                     where.append(c)
             message = f"{head}。最近的可选医院在{'、'.join(where[:5])}。"
-            out["nearest_covered_city"] = idx.items[chosen[0][0]].subject.hospital.row.get("city")
+            out["nearest_covered_city"] = idx.items[chosen[0][0]].answer.get("city")
         else:
             message = f"{head}。登记册中没有任何可用于{s.name}的医院。"
     results = []
     for i, d, precision in chosen:
         it = idx.items[i]
-        h = it.subject.hospital
-        item = dict(it.answer)
+        item = it.answer
         if only is not None:
-            item["evidence"] = only[h.id]
-        in_place_flag = (h.district_adcode == place.scope) if place.county_level else i in in_place_ids
+            item["evidence"] = only[it.id]
+        in_place_flag = (it.district_adcode == place.scope) if place.county_level else i in in_place_ids
         item.update({"distance_km": d, "distance_precision": precision,
-                     "distance_note": _distance_note(regions, origin, h.row, precision, d) if origin and d is not None
+                     "distance_note": _distance_note(regions, origin, item, precision, d) if origin and d is not None
                      else None, "in_city": in_place_flag})
         results.append(item)
     if coverage is not None:
