@@ -30,7 +30,10 @@ _MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)(?::\s*(?P<rest>.
 _OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)(?::\s*(?P<rest>.*))?$")
 _OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
 _FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
-_FILE_PREFIX_WORDS = {"bracket in": "括号中的别称，", "list": "名单写明，", "printed in": "名单所印，", "": ""}
+_FILE_PREFIX_WORDS = {"bracket in": "括号中的别称，", "bilingual name in": "中英文名称，", "list": "名单写明，",
+                      "printed in": "名单所印，", "": ""}
+_SAME_SITE = re.compile(r"^(?P<file>[\w.-]+\.tsv): same site as (?P<name>.+)$")  # directory.hospitals: a reviewed link
+_WIKIDATA_LINK = re.compile(r"^wikidata (?P<item>Q\d+) \((?P<file>[\w.-]+\.tsv) line (?P<line>\d+)\)$")
 
 
 def load_titles(conn: sqlite3.Connection) -> dict[str, str]:
@@ -110,6 +113,12 @@ def cite_source(source: str | None, titles: Titles, short: bool = False) -> str:
         where = (word + cite_line(file, m["line"], titles, short) if file in titles
                  else f"{word} {file} 第 {m['line']} 行")
         return where + (f"：{titled(m['rest'], titles, short)}" if m["rest"] else "")
+    if m := _SAME_SITE.match(text):
+        return f"{_OTHER_WORDS['knowledge']} {m['file']}：与“{m['name']}”是同一家医院"
+    if m := _WIKIDATA_LINK.match(text):
+        where = cite_line(m["file"], m["line"], titles, short) if m["file"] in titles else \
+            f"审核过的对应表 {m['file']} 第 {m['line']} 行"
+        return f"Wikidata {m['item']}（{where}）"
     if text.startswith("wikidata "):
         return f"Wikidata {titled(text[9:], titles, short)}"
     if text.startswith("rule "):

@@ -106,11 +106,25 @@ def test_a_line_is_cited_by_the_manuals_title(titles):
     ("knowledge hospital_facts.tsv:101", "审核过的知识文件 hospital_facts.tsv 第 101 行"),
     (f"rule ownership_rules.tsv:2 military: '军区' (name as written at {F002}:1788)", "规则 ownership_rules.tsv:2"),
     ("名单所列的省/市栏", "名单所列的省/市栏"),
+    (f"bilingual name in {F000}:368", "中英文名称，《中宏保险健康管理服务手册》第 368 行"),
+    ("must_link.tsv: same site as 北京积水潭医院新街口院区",
+     "审核过的知识文件 must_link.tsv：与“北京积水潭医院新街口院区”是同一家医院"),
+    ("wikidata Q2212928 (wikidata_links.tsv line 447)", "Wikidata Q2212928（《登记册医院与 Wikidata 条目的审核对应表》第 447 行）"),
 ])
 def test_stored_provenance_is_worded_by_the_library(titles, stored, words):
     got = cite_source(stored, titles)
     assert got.startswith(words) and not HASHED.search(got), got
     assert cite_source(got, titles) == got  # worded text stays as it is
+
+
+def test_every_stored_alias_and_fact_source_is_worded_in_chinese(db, titles):
+    """What the hospital page and Datasette show for every source the registry stores: no English phrase."""
+    english = re.compile(r"(?<![\w-])(same site|bilingual|bracket|line|in|as|list|manual|reference|knowledge)(?![\w-])")
+    sources = {r[0] for r in db.execute("select distinct source from aliases union select distinct source from facts")
+               if r[0]}
+    assert len(sources) > 100
+    bad = {s: cite_source(s, titles) for s in sources if english.search(cite_source(s, titles))}
+    assert not bad, list(bad.items())[:5]
 
 
 def test_text_naming_a_manual_by_file_or_number_is_titled(titles):

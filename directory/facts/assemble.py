@@ -639,10 +639,10 @@ def _wikidata_links(reference_dir: Path, result: FactsResult) -> list[WikidataLi
         return []
     items_path = reference_dir / ITEMS_FILE
     links = read_links(links_path, read_items(items_path, wanted_qids(links_path)))
-    result.sources.append(_source_row(items_path, "Wikidata: items that are hospitals with a coordinate", "2024-08-10",
+    result.sources.append(_source_row(items_path, "Wikidata 医院条目（有坐标的医院，CC0）", "2024-08-10",
                                       "reference: Wikidata (CC0) via fititnt/sdm-test-data "
                                       "d/hospital.001.wikidata.tsv (commit 2cb19854)"))
-    result.sources.append(_source_row(links_path, "Reviewed links from registry listings to Wikidata items", "",
+    result.sources.append(_source_row(links_path, "登记册医院与 Wikidata 条目的审核对应表", "",
                                       "reference: reviewed mapping (label, official website, evidence per row)"))
     result.report["wikidata links"] = (f"{len(links)} rows ({sum(1 for x in links if x.match == 'same')} same site, "
                                        f"{sum(1 for x in links if x.match == 'campus')} campus)")
