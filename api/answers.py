@@ -50,12 +50,17 @@ def service_guide(cat: Catalog, s: Service) -> dict[str, Any]:
     return {"how_to_use": cat.how_to_use(s.id), "list_notes": cat.service_index(s.id + "#list_notes", build)}
 
 
+def caller_questions(cat: Catalog, s: Service) -> dict[str, Any]:
+    """The caller check when the caller gave no facts: what to ask (the same for every answer of the service)."""
+    return cat.service_index(s.id + "#caller",
+                             lambda: check_caller(cat.conditions.get(s.id, []), cat.titles).as_dict())
+
+
 def apply_caller(cat: Catalog, s: Service, facts: dict[str, Any], body: dict[str, Any], decided: bool = False) -> None:
     """Add the caller check; when a given fact fails, no hospital can be used and every answer says why.
     `decided`: the verdict already holds the caller's facts (rule caller_facts), only the check is added."""
     if not facts["query"]:  # nothing given: the same questions for every answer of this service
-        body["caller"] = cat.service_index(
-            s.id + "#caller", lambda: check_caller(cat.conditions.get(s.id, []), cat.titles).as_dict())
+        body["caller"] = caller_questions(cat, s)
         return
     check = check_caller(cat.conditions.get(s.id, []), cat.titles, facts["sum_insured"], facts["policy_start"],
                          facts["diagnosed_on"])

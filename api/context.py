@@ -73,14 +73,19 @@ def _service_index(cat: Catalog, conn: Callable[[], sqlite3.Connection], s: Serv
 
 
 def warm_indexes(build: LoadedBuild) -> None:
-    """Build every service's nearest index of `build` now (about 1.7 s for the bundled registry),
-    so no agent's first question after a start or a rebuild waits for one (up to 0.25 s each)."""
+    """Build every service's nearest index, how-to-use summary, list notes and caller questions of
+    `build` now (about 1.7 s for the bundled registry), so no agent's first question after a start or
+    a rebuild waits for them (up to 0.25 s each)."""
     build.enter()
     try:
         conn = build.borrow()
         try:
+            from api.answers import caller_questions, service_guide
+
             for s in list(build.catalog.services.values()):
                 _service_index(build.catalog, lambda: conn, s)
+                service_guide(build.catalog, s)  # how to use it, the list's notes
+                caller_questions(build.catalog, s)
         finally:
             build.give_back(conn)
     finally:

@@ -27,6 +27,8 @@ def test_a_warmed_app_has_every_index_and_the_collector_never_scans_them(registr
     app = create_app(str(registry), warm=True)
     cat = app.extensions["hospnet.registry"].catalog
     assert cat.indexes_built() == len(cat.services) > 30
+    for sid in cat.services:  # and what every answer of the service adds: how to use it, notes, caller questions
+        assert {f"{sid}#how_to_use", f"{sid}#list_notes", f"{sid}#caller"} <= set(_indexes(app))
     scanned = {id(o) for o in gc.get_objects()}  # frozen objects are not in any generation
     for sid in cat.services:
         assert id(_indexes(app)[sid]) not in scanned
