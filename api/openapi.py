@@ -216,8 +216,8 @@ def spec() -> dict[str, Any]:
             "/api/v1/": _get("Every endpoint of the API with a one-line summary", [], "The endpoint list.", None,
                              "api_index"),
             "/api/v1/openapi.json": _get("This document", [], "OpenAPI 3.0 document.", None, "openapi"),
-            "/healthz": _get("Liveness: the registry answers; counts and build time", [], "Health.", None,
-                             "healthz"),
+            "/healthz": _get("Liveness: the registry answers; counts, build time, which worker answered and "
+                             "whether its service indexes are built", [], "Health.", None, "healthz"),
         },
         "components": {"schemas": {
             "Error": error, "Evidence": evidence, "Hospital": hospital, "NearestItem": nearest_item,
