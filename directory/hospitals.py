@@ -122,10 +122,12 @@ def _doubtful_carried_city(li: dict, norm, place: ListingPlace) -> bool:
 def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
     """Listing id → the reviewed city its row of knowledge/hospital_cities.tsv states (one piece of stated
     evidence, weighed with the others)."""
-    from directory.facts.known_cities import cited_listing, known_cities
+    from directory.facts.known_cities import known_cities
+    from directory.facts.reviewed_rows import cited_listing
     from geodata.divisions import province_of
 
     listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
+    docs = {d for d, _line in listing_at}
 
     from directory.locate import resolve_listed
     from directory.names import clean_name
@@ -141,7 +143,7 @@ def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
         copies.setdefault(printing(li), []).append(li)
     out: dict[int, list[PlaceEvidence]] = {}
     for row in known_cities():
-        cited = cited_listing(row, listing_at)
+        cited = cited_listing(row, listing_at, docs)
         if cited is None:
             continue
         # The row cites one line; a manual that prints its table again (002, three times), or another list

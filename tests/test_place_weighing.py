@@ -81,7 +81,8 @@ def test_a_bad_reviewed_city_row_names_its_file_and_line(tmp_path):
 
 
 def test_a_reviewed_city_citing_the_wrong_name_stops_the_build():
-    from directory.facts.known_cities import KnownCity, cited_listing
+    from directory.facts.known_cities import KnownCity
+    from directory.facts.reviewed_rows import cited_listing
 
     row = KnownCity("hospital_cities.tsv", "hospital_cities.tsv", 2, "002", 434, "咸宁市中心医院", "420100", "x")
     listing = {"raw_name": "武汉科技大学附属天佑医院", "source_file": "002_x.txt", "line": 434}

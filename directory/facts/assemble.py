@@ -35,6 +35,7 @@ from directory.facts.reference import (
     reference_rows,
     registry_index,
 )
+from directory.facts.reviewed_rows import ReviewedRow, cited_listing
 from directory.facts.validation import validation
 from directory.facts.wikidata import ITEMS_FILE, LINKS_FILE, WikidataLink, read_items, read_links, wanted_qids
 from geodata.divisions import province_of
@@ -483,8 +484,7 @@ def known_fact_candidates(rows, listing_at: dict[tuple[str, int], dict], by_id: 
     out = []
     docs = {d for d, _line in listing_at}
     for kf in rows:
-        where = f"{kf.path}:{kf.line}"
-        li = reviewed_listing(where, kf.doc, kf.manual_line, kf.manual_ref, kf.manual_name, docs, listing_at, by_id)
+        li = reviewed_listing(kf, docs, listing_at, by_id)
         if li is None:
             continue  # the manual it cites is not among this build's sources
         out.append(Fact(li["hospital_id"], kf.fact, kf.value, "stated", kf.source,
@@ -587,20 +587,16 @@ def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: C
 
 
 
-def reviewed_listing(where: str, doc: str, line: int, ref: str, printed: str, docs: set[str],
-                     listing_at: dict[tuple[str, int], dict], by_id: dict[str, dict]) -> dict | None:
-    """The mainland listing a reviewed knowledge row cites (NNN:LINE, with the name printed there), or None
-    when that manual is not among this build's sources; a wrong line or name is an error naming the row."""
-    if doc not in docs:
-        return None
-    li = listing_at.get((doc, line))
-    if li is None:
-        raise FactsError(f"{where}: manual_ref {ref} is not a listing of any manual (expected '{printed}')")
-    if (li["raw_name"] or "").strip() != printed:
-        raise FactsError(f"{where}: manual {ref} prints '{li['raw_name']}', not '{printed}'")
-    if by_id[li["hospital_id"]]["country"] != "中国":
-        raise FactsError(f"{where}: manual {ref} '{printed}' is not a hospital in mainland China")
+def reviewed_listing(row: ReviewedRow, docs: set[str], listing_at: dict[tuple[str, int], dict],
+                     by_id: dict[str, dict]) -> dict | None:
+    """The mainland listing a reviewed knowledge row cites (reviewed_rows.cited_listing), or None when that
+    manual is not among this build's sources; a listing abroad is an error naming the row."""
+    li = cited_listing(row, listing_at, docs)
+    if li is not None and by_id[li["hospital_id"]]["country"] != "中国":
+        raise FactsError(f"{row.path}:{row.line}: manual {row.manual_ref} '{row.manual_name}' is not a hospital "
+                         "in mainland China")
     return li
+
 
 def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str, int], dict],
                         by_id: dict[str, dict]) -> list[Fact]:
@@ -613,8 +609,7 @@ def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str
     out: list[Fact] = []
     docs = {d for d, _line in listing_at}
     for ka in rows:
-        where = f"{ka.path}:{ka.line}"
-        li = reviewed_listing(where, ka.doc, ka.manual_line, ka.manual_ref, ka.manual_name, docs, listing_at, by_id)
+        li = reviewed_listing(ka, docs, listing_at, by_id)
         if li is None:
             continue  # the manual it cites is not among this build's sources (another sources folder)
         hid = li["hospital_id"]

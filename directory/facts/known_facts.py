@@ -15,44 +15,29 @@ reports how many agree (grade.consistent), and tests/test_known_facts.py asserts
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from directory.facts.records import FactsError
+from directory.facts.reviewed_rows import ReviewedRow, read_reviewed
 from directory.grades import normalize_grade
-from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
+from directory.knowledge import KNOWLEDGE_DIR
 
 FACTS_FILE = "hospital_facts.tsv"
 COLUMNS = ("manual_ref", "manual_name", "fact", "value", "evidence")
 KnownFactKind = Literal["grade", "ownership", "inpatient"]
 RANGES = ("二级及以上", "三级及以上")
-_REF = re.compile(r"^(\d{3}):(\d+)$")
 
 
 @dataclass(frozen=True)
-class KnownFact:
+class KnownFact(ReviewedRow):
     """One reviewed row: the hospital listed at manual `doc`:`manual_line` has `fact` = `value`."""
 
-    file: str
-    path: str
-    line: int
-    doc: str
-    manual_line: int
-    manual_name: str
     fact: KnownFactKind
     value: str
     evidence: str
-
-    @property
-    def source(self) -> str:
-        return f"knowledge {self.file}:{self.line}"
-
-    @property
-    def manual_ref(self) -> str:
-        return f"{self.doc}:{self.manual_line}"
 
 
 def _check_value(fact: str, value: str) -> str | None:
@@ -71,17 +56,10 @@ def _check_value(fact: str, value: str) -> str | None:
 
 def read_known_facts(path: Path = KNOWLEDGE_DIR / FACTS_FILE) -> tuple[KnownFact, ...]:
     """Read and check the file; a bad row is a FactsError naming the file and line."""
-    try:
-        rows = read_tsv(path, COLUMNS, COLUMNS)
-    except KnowledgeError as exc:
-        raise FactsError(str(exc)) from exc
     seen: dict[tuple[str, str], int] = {}
     out = []
-    for line, r in rows:
-        where = f"{path}:{line}"
-        ref = _REF.match(r["manual_ref"])
-        if not ref:
-            raise FactsError(f"{where}: manual_ref must be NNN:LINE (e.g. 002:75), got {r['manual_ref']!r}")
+    for row in read_reviewed(path, COLUMNS):
+        r, where = row.cells, row.where
         if r["fact"] not in ("grade", "ownership", "inpatient"):
             raise FactsError(f"{where}: fact must be grade, ownership or inpatient, got {r['fact']!r}")
         value = _check_value(r["fact"], r["value"])
@@ -92,9 +70,8 @@ def read_known_facts(path: Path = KNOWLEDGE_DIR / FACTS_FILE) -> tuple[KnownFact
         key = (r["manual_ref"], r["fact"])
         if key in seen:
             raise FactsError(f"{where}: {r['fact']} of {r['manual_ref']} already on line {seen[key]}")
-        seen[key] = line
-        out.append(KnownFact(path.name, str(path), line, ref.group(1), int(ref.group(2)), r["manual_name"],
-                             r["fact"], value, r["evidence"]))  # type: ignore[arg-type]
+        seen[key] = row.head[2]
+        out.append(KnownFact(*row.head, r["fact"], value, r["evidence"]))  # type: ignore[arg-type]
     return tuple(out)
 
 
