@@ -248,7 +248,7 @@ def spec() -> dict[str, Any]:
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/NearestItem"}}}},
             "ResolveCandidate": {"allOf": [{"$ref": "#/components/schemas/Hospital"}, {"type": "object", "properties": {
                 "score": {"type": "number"}, "listing_count": {"type": "integer"},
-                "method": {"type": "string", "enum": ["exact", "normalized", "fuzzy", "homophone", "short_form"],
+                "method": {"type": "string", "enum": ["exact", "normalized", "fuzzy", "homophone", "lookalike", "short_form", "kind"],
                            "description": "How the name matched: same text; same normalized name (renames "
                            "applied); similar; a typo that reads the same; a short form unique in the city."},
                 "reasons": {"type": "array", "items": {"type": "string"}}}}]},

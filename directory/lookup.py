@@ -30,6 +30,7 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from directory.kind_names import carried_kind, county_kinds, names_a_kind_only, spoken_kind
 from directory.knowledge import (
     KNOWLEDGE_DIR,
     abbreviation_meanings,
@@ -37,11 +38,13 @@ from directory.knowledge import (
     load_renames,
     read_tsv,
 )
+from directory.lookalike_chars import looks_alike
 from directory.match_rules import compatible, identity, name_score, places_conflict, variants
 from directory.names import (
     NormalizedName,
     clean_name,
     from_json,
+    institution_type,
     normalize_cached,
     normalize_name,
     outside_brackets,
@@ -60,6 +63,9 @@ HOMOPHONE_SCORE = 90.0  # a typo that reads the same (协合 for 协和), inside
 UNPLACED_SCORE = 80.0  # a short form heard without a city: a candidate, never an answer
 TIE_MARGIN = 1.0  # two different hospitals this close at the top are equally good: ambiguous
 MAX_AMBIGUOUS = 5  # more equally good hospitals than this: the name is too general to name a few
+# A kind alone said in a city (人民医院 in 深圳) names the city's hospitals of that kind: up to this many are
+# still a list an agent can go through with the caller, district by district.
+MAX_AMBIGUOUS_KIND = 10
 FUZZY_TOP = 8  # candidates per query spelling taken from a city's fuzzy top-k
 HOME_COUNTRY = "中国"
 
@@ -96,6 +102,8 @@ class NameIndex:
     city_cores: dict[str | None, tuple[list[str], list[str]]] = field(default_factory=dict)
     # Built on the first short-form query only: most lookups (imports of full names) never need it.
     _short: ShortNameIndex | None = None
+    # (city adcode, kind) → main sites whose name is only that kind (kind_names.carried_kind); first use builds it.
+    _kinds: dict[tuple[str | None, str], frozenset[str]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -222,6 +230,28 @@ def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
     return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
+def _lookalike(q: NormalizedName, cand: NormalizedName) -> int | None:
+    """The position where a core of four or more characters has one look-alike character in place of a
+    candidate's (华西医阮 for 华西医院, 湘稚 for 湘雅), or None. Never inside the candidate's kind of hospital
+    (胸科/肺科医院 are two hospitals) or a place name in it (江安/海安); lookalike_chars.py keeps numbers and
+    directions out."""
+    a, b = q.core, cand.core
+    if a == b or len(a) != len(b) or len(a) < 4:
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) != 1 or not looks_alike(a[diff[0]], b[diff[0]]):
+        return None
+    i = diff[0]
+    kind = institution_type(b)
+    if kind and i >= len(b) - len(kind):
+        return None
+    names = place_names()
+    if any(b[k:k + n] in names for n in range(2, min(len(b), 9) + 1)
+           for k in range(max(0, i - n + 1), min(i, len(b) - n) + 1)):
+        return None
+    return i
+
+
 def score_pair(q: NormalizedName, cand: NormalizedName, placed: bool = True) -> tuple[float, str]:
     """Score a query spelling against one alias: exact text > same identity and places > same identity
     > fuzzy core similarity (capped below the exact tiers); 0 when a hard rule forbids the match.
@@ -276,7 +306,7 @@ def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None, imply
     `imply_city`: the city's own hospital may go without the city's name (not after the caller said a
     province: 四川省第五人民医院 is not 成都市第五人民医院)."""
     q = query_form(spoken)
-    if not q or _names_a_kind_only(spoken):
+    if not q or names_a_kind_only(spoken):
         return {}
     si = _short_index(index)
     implied = _city_forms(city_adcode) if imply_city else frozenset()
@@ -294,6 +324,23 @@ def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None, imply
                 out[hid] = text
                 break
     return out
+
+
+def _kind_carriers(index: NameIndex, kind: str, city_adcode: str) -> frozenset[str]:
+    """Main sites of a city whose name is nothing but `kind` with places or an owner (kind_names.py)."""
+    if index._kinds is None:
+        with index._lock:
+            if index._kinds is None:
+                kinds: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+                for hid, h in index.hospitals.items():
+                    if h.parent_id:
+                        continue
+                    for norm in h.norms:
+                        carried = None if norm.campus else carried_kind(norm.clean)
+                        if carried:
+                            kinds[(h.city_adcode, carried)].add(hid)
+                index._kinds = {k: frozenset(v) for k, v in kinds.items()}
+    return index._kinds.get((city_adcode, kind), frozenset())
 
 
 @lru_cache(maxsize=1024)
@@ -337,15 +384,6 @@ def _generic_rest(text: str) -> bool:
     return all(s.kind in ("ordinal", "type", "generic", "affiliation") for s in segments(text))
 
 
-def _names_a_kind_only(text: str) -> bool:
-    """True when a spoken name is only an institution type (中医院, 人民医院, 妇幼保健院): no short form reads
-    it as a hospital's name (中医院 is not 中山医院 said short)."""
-    from directory.names import institution_type, unify_suffixes
-
-    t = unify_suffixes(clean_name(text))
-    return t in ("医院", "总医院") or institution_type(t) == t
-
-
 def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
                       ) -> tuple[dict[str, str], str | None, bool]:
     """Short-form matches for a query: (hospital id → name it shortens, city searched, placed).
@@ -382,7 +420,7 @@ def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
 # ---- the answer -----------------------------------------------------------------------------------
 
 
-Method = Literal["exact", "normalized", "fuzzy", "homophone", "short_form"]
+Method = Literal["exact", "normalized", "fuzzy", "homophone", "lookalike", "short_form", "kind"]
 
 
 def _describe(h: HospitalEntry, score: float, reasons: list[str], method: Method) -> dict:
@@ -459,6 +497,9 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
             if score < HOMOPHONE_SCORE and in_scope and not generic and _homophone(q, cand):
                 score, reason, confident = HOMOPHONE_SCORE, f"同音字：'{q.core}' 与 '{cand.core}' 读音相同，按笔误处理", True
                 method = "homophone"
+            elif score < HOMOPHONE_SCORE and in_scope and not generic and (k := _lookalike(q, cand)) is not None:
+                score, confident, method = HOMOPHONE_SCORE, True, "lookalike"
+                reason = f"形近字：'{q.core}' 与 '{cand.core}' 只差一个字形相近的字（{q.core[k]}/{cand.core[k]}），按笔误处理"
             elif not confident:
                 # A fuzzy score is believed only inside the caller's city, and only when no character
                 # was swapped for one that reads differently.
@@ -525,11 +566,21 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
             why = [f"简称：'{clean}' 是 '{text}' 的简称形式{'，' + where if where else ''}"]
             if hid not in candidates or candidates[hid][0] <= score:
                 candidates[hid] = (score, why + _renames_in(clean, text), placed_short, "short_form")
+    kind = spoken_kind(clean) if scope_city else None
+    carriers = _kind_carriers(index, kind, scope_city) if kind and scope_city else frozenset()
+    for hid in carriers:
+        # 儿童医院 in 北京: the city's hospitals named only so are what the caller may mean, all equally; one of a
+        # specialist kind is the one, but one 人民医院 may stand for a county's the lists do not print.
+        sure_kind = len(carriers) == 1 and kind not in county_kinds()
+        why = [f"类别名：'{clean}' 只说了医院类别；{index.hospitals[hid].city or '本市'}名单上名称只是“{kind}”"
+               f"（前面只有地名或主办单位）的医院共 {len(carriers)} 家"]
+        candidates[hid] = (IDENTITY_SCORE, why, sure_kind, "kind")
+    cap = MAX_AMBIGUOUS_KIND if carriers else MAX_AMBIGUOUS
     ranked = sorted(candidates.items(), key=lambda kv: (
         -kv[1][0], not kv[1][2], -index.hospitals[kv[0]].listing_count, index.hospitals[kv[0]].name))
     sure = {hid: c[2] for hid, c in ranked}
     out = [_describe(index.hospitals[hid], s, why, how)
-           for hid, (s, why, _c, how) in ranked[: max(limit, MAX_AMBIGUOUS + 1)]]
+           for hid, (s, why, _c, how) in ranked[: max(limit, cap + 1)]]
     status: Status = "not_found"
     contenders: list[dict] = []
     too_general = False
@@ -537,7 +588,7 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
         top = out[0]["score"]
         contenders = [out[0]] + [c for c in out[1:] if top - c["score"] <= TIE_MARGIN
                                  and not _related(index, out[0]["id"], c["id"])]
-        too_general = len(contenders) > MAX_AMBIGUOUS  # 医院, 人民医院, 附一 nationwide: no "one of these"
+        too_general = len(contenders) > cap  # 医院, 人民医院, 附一 nationwide: no "one of these"
         if too_general:
             pass
         elif len(contenders) > 1 and (top >= MATCH_THRESHOLD or (not placed_short and top >= UNPLACED_SCORE)):
@@ -558,12 +609,16 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
     return {"query": name, "city_adcode": city_adcode, "status": status, "best": best, "candidates": out,
             "ambiguous_count": len(contenders), "threshold": MATCH_THRESHOLD,
             "message": _message(name, status, out, contenders, city_adcode, placed_short,
-                                general=status == "not_found" and too_general)}
+                                general=status == "not_found" and too_general,
+                                kind=kind if carriers and status == "not_found" else None)}
 
 
 def _message(name: str, status: Status, out: list[dict], contenders: list[dict], city_adcode: str | None,
-             placed: bool, general: bool = False) -> str:
+             placed: bool, general: bool = False, kind: str | None = None) -> str:
     """What an agent reads out, in Chinese."""
+    if kind and out and not general:
+        return (f"「{name}」只说了医院类别：名单上{_place_label(out[0])}名为“{kind}”的只有 {out[0]['name']}；"
+                f"来电人也可能指区、县自己的{kind}，请核对全称")
     if general:
         return f"「{name}」太笼统：多家医院都符合，请说明医院全称{'或城市' if not city_adcode else ''}"
     if status == "matched":

@@ -100,9 +100,70 @@ def test_ordinals_types_and_campuses_are_hard_limits(index, hospital_at):
     assert ask(index, "湘雅", "长沙")["best"]["id"] == hospital_at("002:448")  # not 湘雅二/三医院
     r = ask(index, "协和", "北京")
     assert all("院区" not in c["name"] for c in r["candidates"][: 1])  # the main site, not 东单/西单院区
-    for name, city in (("人民医院", "成都"), ("儿童医院", "南京"), ("中医院", "杭州"), ("人民医院", None),
-                       ("第一医院", None), ("医院", None)):
+    for name, city in (("人民医院", "成都"), ("中医院", "杭州"), ("人民医院", None), ("儿童医院", None),
+                       ("第一医院", None), ("医院", None), ("医院", "北京")):
         assert ask(index, name, city)["status"] != "matched", (name, city)
+
+
+def test_a_kind_alone_in_a_city_names_the_citys_hospitals_of_that_kind(index, hospital_at):
+    # 北京 has two hospitals named only 肿瘤医院 / 儿童医院 with an owner or place before it: both, equally
+    for name, refs in (("肿瘤医院", ("000:311", "003:425")), ("儿童医院", ("001:423", "001:369"))):
+        r = ask(index, name, "北京")
+        assert r["status"] == "ambiguous" and r["ambiguous_count"] == 2, r["message"]
+        assert {c["id"] for c in r["candidates"][:2]} == {hospital_at(x) for x in refs}
+        assert all(c["method"] == "kind" for c in r["candidates"][:2])
+    # a proper name or a number of its own is another hospital, not "the" kind
+    r = ask(index, "人民医院", "深圳")
+    assert r["status"] == "ambiguous" and 4 <= r["ambiguous_count"] <= 10, r["message"]
+    contenders = {c["id"] for c in r["candidates"][: r["ambiguous_count"]]}
+    assert {hospital_at(x) for x in ("001:768", "002:250", "002:261", "002:257")} <= contenders
+    assert hospital_at("001:771") not in contenders  # 深圳市第二人民医院
+    assert "深圳市人民医院" in r["message"] and "请说明医院全称" in r["message"]
+    # one of a specialist kind in the city is the one people mean (南京市儿童医院 is 南医大附属儿童医院) …
+    r = ask(index, "儿童医院", "南京")
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("001:644")
+    # … one of a kind every county has its own of is only a suggestion (county_kinds.tsv)
+    r = ask(index, "人民医院", "成都")
+    assert r["status"] == "not_found" and r["candidates"][0]["id"] == hospital_at("000:359")
+    assert "区、县" in r["message"] and "四川省人民医院" in r["message"]
+
+
+@pytest.mark.parametrize("name,city,ref", [
+    ("华西医阮", "成都", "000:358"),  # 阮 for 院
+    ("湘稚医院", "长沙", "002:448"),  # 稚 for 雅
+])
+def test_a_lookalike_character_is_a_typo_inside_the_city(index, hospital_at, name, city, ref):
+    r = ask(index, name, city)
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref), r["message"]
+    assert r["best"]["method"] == "lookalike" and "形近字" in r["best"]["reasons"][0]
+    assert ask(index, name, "北京")["status"] == "not_found"  # never another city's hospital
+    assert ask(index, name)["status"] != "matched"  # without a city it is only a suggestion
+
+
+def test_a_lookalike_never_changes_a_number_a_direction_or_a_kind(index, hospital_at):
+    from directory.lookalike_chars import looks_alike
+    from directory.lookup import _lookalike
+    from directory.names import normalize_name
+
+    assert looks_alike("阮", "院") and looks_alike("稚", "雅") and looks_alike("州", "洲")
+    for a, b in ("济清", "江海", "胸脑", "肺胸", "协和", "一二", "二三", "东西", "省市", "区县"):
+        assert not looks_alike(a, b), (a, b)
+    # the kind of hospital is never corrected: 口腔医阮 is not read as another 口腔医院 by shape
+    assert _lookalike(normalize_name("江苏省口腔医阮"), normalize_name("江苏省口腔医院")) is None
+    assert ask(index, "湘雅二医院", "长沙")["best"]["id"] != hospital_at("002:447")  # not 湘雅三医院
+
+
+def test_no_real_name_of_the_2020_list_is_read_as_a_lookalike_typo(db, index):
+    """The 2020 fever-clinic list spells real hospitals rightly: none of its 4,476 names may be 'corrected' by
+    shape into a registry hospital of its city (that would be another hospital, or a spelling the lists lack)."""
+    fired = []
+    rows = db.execute("SELECT name, city_adcode FROM reference_hospitals WHERE city_adcode IS NOT NULL").fetchall()
+    assert len(rows) > 3000
+    for name, city in rows:
+        r = resolve_name(index, name, city_adcode=city)
+        if r["status"] == "matched" and r["best"]["method"] == "lookalike":
+            fired.append((name, r["best"]["name"]))
+    assert fired == []
 
 
 def test_resolve_command_answers_in_chinese(registry):

@@ -1,0 +1,77 @@
+"""Names that say only what kind of hospital is meant (儿童医院, 肿瘤医院, 中医院, 人民医院), heard within a city.
+
+A caller who says 儿童医院 in 北京 means one of the city's hospitals whose name is nothing more than that kind
+with a place or an owner in front (首都医科大学附属北京儿童医院, 首都儿科研究所附属儿童医院) — not one with a proper
+name of its own (北京新世纪儿童医院) or a number (深圳市第二人民医院). Those are the kind's *carriers* in the city:
+
+- two or more: the name is ambiguous among them;
+- one, of a specialist kind (儿童医院, 口腔医院): that is the hospital people mean;
+- one, of a kind every county has its own of (人民医院, 中医医院, 妇幼保健院: county_kinds.tsv): only a
+  suggestion, because the caller may mean a county's hospital the manuals do not list.
+
+Pure functions over names; lookup.py brings the registry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
+from directory.names import clean_name, institution_type, unify_suffixes
+from directory.short_names import segments
+
+# 医院 and 总医院 alone name no kind: every hospital is one.
+_NO_KIND = frozenset({"医院", "总医院"})
+
+
+@dataclass(frozen=True)
+class CountyKind:
+    """A kind of hospital every county (and district) may have its own of, with the rule that says so."""
+
+    kind: str
+    line: int
+    evidence: str
+
+
+def spoken_kind(text: str) -> str | None:
+    """The kind a name says when it says nothing else (中医院 → 中医医院, 儿童医院 → 儿童医院), else None."""
+    t = unify_suffixes(clean_name(text))
+    if t in _NO_KIND:
+        return None
+    kind = institution_type(t)
+    return kind if kind == t else None
+
+
+def names_a_kind_only(text: str) -> bool:
+    """True when a spoken name is only an institution type (中医院, 人民医院, 医院): no short form reads it as a
+    hospital's name (中医院 is not 中山医院 said short)."""
+    t = unify_suffixes(clean_name(text))
+    return t in _NO_KIND or spoken_kind(t) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def carried_kind(name: str) -> str | None:
+    """The kind a hospital's name is, when it is nothing more than that kind with places, an owner or 附属
+    before it: 北京大学肿瘤医院 and 中国医学科学院附属肿瘤医院 carry 肿瘤医院; 北京新世纪儿童医院 (a proper name) and
+    深圳市第二人民医院 (a number) carry none."""
+    segs = segments(name)
+    if not segs or segs[-1].kind != "type":
+        return None
+    kind = unify_suffixes(segs[-1].text)
+    if kind in _NO_KIND:
+        return None
+    # Words after the owner (the hospital's own words) may only be places; the owner's may be anything.
+    return kind if all(s.kind == "place" for s in segs[:-1] if s.own) else None
+
+
+@lru_cache(maxsize=1)
+def county_kinds(path: Path = KNOWLEDGE_DIR / "county_kinds.tsv") -> dict[str, CountyKind]:
+    """county_kinds.tsv: the kinds a county-level government sets up one of its own."""
+    out: dict[str, CountyKind] = {}
+    for line, row in read_tsv(path, ("kind", "evidence"), ("kind", "evidence")):
+        kind = unify_suffixes(row["kind"])
+        if institution_type(kind) != kind:
+            raise KnowledgeError(f"{path}:{line}: {row['kind']!r} is not a hospital kind the names grammar knows")
+        out[kind] = CountyKind(kind, line, row["evidence"])
+    return out
