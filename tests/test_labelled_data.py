@@ -1,8 +1,9 @@
 """The independent evaluation data of issue 9 is well-formed and points at real printed lines.
 
 Reads tests/data/er_seed_pairs.tsv, er_outside_pairs.tsv, colloquial_names.tsv and
-colloquial_names_holdout.tsv with the loader in tests/data/labelled.py and checks them against the real manuals, the real manifest and the vendored
-fever-clinic list. Uses no code of the resolver, so it measures nothing about it.
+colloquial_names_holdout.tsv with the loader in tests/data/labelled.py and checks them against the real
+manuals, the real manifest and the vendored fever-clinic list. Uses no code of the resolver, so it
+measures nothing about it.
 """
 from __future__ import annotations
 
