@@ -1,8 +1,9 @@
 """The independent evaluation data of issue 9 is well-formed and points at real printed lines.
 
-Reads tests/data/er_seed_pairs.tsv, er_outside_pairs.tsv and colloquial_names.tsv with the loader in
-tests/data/labelled.py and checks them against the real manuals, the real manifest and the vendored
-fever-clinic list. Uses no code of the resolver, so it measures nothing about it.
+Reads tests/data/er_seed_pairs.tsv, er_outside_pairs.tsv, colloquial_names.tsv and
+colloquial_names_holdout.tsv with the loader in tests/data/labelled.py and checks them against the real
+manuals, the real manifest and the vendored fever-clinic list. Uses no code of the resolver, so it
+measures nothing about it.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.data.labelled import (
     LabelledDataError,
     LabelledPair,
     Ref,
+    colloquial_holdout,
     colloquial_names,
     outside_pairs,
     read_colloquial,
@@ -154,6 +156,35 @@ def test_colloquial_names(manual_text, hospital_ranges):
             assert any(a <= candidate.line <= b for a, b in hospital_ranges[candidate.file]), (where, candidate)
     keys = Counter((n.query, n.city) for n in names)
     assert [k for k, c in keys.items() if c > 1] == []
+
+
+def resolve_list_keys() -> set[tuple[str, str]]:
+    """(name, city) of tests/data/colloquial_resolve.tsv, read by its header (it has its own columns)."""
+    lines = (ROOT / "tests" / "data" / "colloquial_resolve.tsv").read_text(encoding="utf-8").split("\n")
+    header = lines[0].split("\t")
+    name_at, city_at = header.index("name"), header.index("city")
+    return {(cells[name_at], cells[city_at]) for cells in (line.split("\t") for line in lines[1:] if line)}
+
+
+def test_colloquial_holdout(manual_text, hospital_ranges):
+    names = colloquial_holdout()
+    assert len(names) >= 80
+    kinds = Counter(n.kind for n in names)
+    assert kinds["ambiguous"] >= 8
+    assert set(kinds) == {"colloquial", "typo", "traditional", "current_name", "ambiguous"}
+    for n in names:
+        where = f"colloquial_names_holdout.tsv:{n.source_line}"
+        if n.expected_ref is not None:
+            assert_manual_line(n.expected_ref, n.expected_name, manual_text, hospital_ranges, where)
+        for candidate in n.candidates:
+            assert any(a <= candidate.line <= b for a, b in hospital_ranges[candidate.file]), (where, candidate)
+            assert manual_text[candidate.file][candidate.line - 1].strip(), (where, candidate, "blank line")
+        assert len(set(n.candidates)) == len(n.candidates), (where, "a candidate is listed twice")
+    keys = Counter((n.query, n.city) for n in names)
+    assert [k for k, c in keys.items() if c > 1] == []
+    # A holdout: no (query, city) of the lists the resolver was developed with.
+    seen = {(n.query, n.city) for n in colloquial_names()} | resolve_list_keys()
+    assert sorted(set(keys) & seen) == []
 
 
 def test_loader_names_file_and_line_on_bad_rows(tmp_path):

@@ -157,7 +157,7 @@ def read_pairs(path: Path, *, a_is_fever: bool) -> list[LabelledPair]:
 
 
 def read_colloquial(path: Path) -> list[ColloquialName]:
-    """colloquial_names.tsv."""
+    """colloquial_names.tsv or colloquial_names_holdout.tsv (same columns)."""
     names = []
     for number, cells in _rows(path, COLLOQUIAL_COLUMNS):
         query, city, ref_text, expected_name, kind, evidence = cells
@@ -194,3 +194,8 @@ def outside_pairs(data_dir: Path = DATA_DIR) -> list[LabelledPair]:
 
 def colloquial_names(data_dir: Path = DATA_DIR) -> list[ColloquialName]:
     return read_colloquial(data_dir / "colloquial_names.tsv")
+
+
+def colloquial_holdout(data_dir: Path = DATA_DIR) -> list[ColloquialName]:
+    """The blind holdout list of colloquial names (labelled from the manuals only; README says how)."""
+    return read_colloquial(data_dir / "colloquial_names_holdout.tsv")
