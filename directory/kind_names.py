@@ -13,13 +13,14 @@ Pure functions over names; lookup.py brings the registry.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
-from directory.names import clean_name, institution_type, unify_suffixes
-from directory.short_names import segments
+from directory.names import INSTITUTION_TYPES, clean_name, institution_type, unify_suffixes
+from directory.short_names import segments, type_forms
 
 # 医院 and 总医院 alone name no kind: every hospital is one.
 _NO_KIND = frozenset({"医院", "总医院"})
@@ -34,13 +35,28 @@ class CountyKind:
     evidence: str
 
 
+@cache
+def _kinds_by_form() -> dict[str, str]:
+    """Every way a kind is said alone → the kind: the type word (中医院, 中医医院) and its stem (妇幼, 妇幼院,
+    肿瘤); a form two kinds share (妇院: 妇幼保健院 or 妇产科医院) says neither."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for word in INSTITUTION_TYPES:
+        kind = unify_suffixes(word)
+        if kind in _NO_KIND or institution_type(kind) != kind:
+            continue
+        forms[word].add(kind)
+        forms[kind].add(kind)
+        if kind != "人民医院":  # 人民 and 人医 alone are no kind people say
+            stem = type_forms(kind)[1]
+            for form in (stem, stem + "院"):
+                if len(form) >= 2:
+                    forms[form].add(kind)
+    return {form: next(iter(kinds)) for form, kinds in forms.items() if len(kinds) == 1}
+
+
 def spoken_kind(text: str) -> str | None:
-    """The kind a name says when it says nothing else (中医院 → 中医医院, 儿童医院 → 儿童医院), else None."""
-    t = unify_suffixes(clean_name(text))
-    if t in _NO_KIND:
-        return None
-    kind = institution_type(t)
-    return kind if kind == t else None
+    """The kind a name says when it says nothing else (中医院 → 中医医院, 妇幼 → 妇幼保健院), else None."""
+    return _kinds_by_form().get(unify_suffixes(clean_name(text)))
 
 
 def names_a_kind_only(text: str) -> bool:

@@ -132,6 +132,12 @@ def expand_abbreviation(name: str, city: str | None = None) -> str | None:
         for a in hits:
             if a.city and a.city.removesuffix("市") == key:
                 return a.full_name
+    if not hits:
+        # a city's short name said after the city's own name: 上海五官科医院, 重庆新桥医院
+        for a in load_abbreviations():
+            home = a.city.removesuffix("市")
+            if a.city and name in (home + a.abbreviation, home + "市" + a.abbreviation):
+                return a.full_name
     return None
 
 

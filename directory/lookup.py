@@ -230,26 +230,48 @@ def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
     return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
-def _lookalike(q: NormalizedName, cand: NormalizedName) -> int | None:
-    """The position where a core of four or more characters has one look-alike character in place of a
-    candidate's (华西医阮 for 华西医院, 湘稚 for 湘雅), or None. Never inside the candidate's kind of hospital
-    (胸科/肺科医院 are two hospitals) or a place name in it (江安/海安); lookalike_chars.py keeps numbers and
+def _lookalike(q: NormalizedName, cand: NormalizedName, province: str | None = None) -> tuple[str, str, int] | None:
+    """(query text, candidate text, position) when a name of four or more characters has one look-alike
+    character in place of a candidate's — in the cores (华西医阮 for 华西医院, 湘稚 for 湘雅) or in the whole names
+    (中山大学付属第一医院, 哈尔宾医科大学…) — else None. Never inside the candidate's kind of hospital (胸科/肺科医院
+    are two hospitals), nor where the changed place name is another place of the caller's province (天律 for
+    天津 is a typo; a real place nearby would be another hospital); lookalike_chars.py keeps numbers and
     directions out."""
-    a, b = q.core, cand.core
-    if a == b or len(a) != len(b) or len(a) < 4:
-        return None
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diff) != 1 or not looks_alike(a[diff[0]], b[diff[0]]):
-        return None
-    i = diff[0]
-    kind = institution_type(b)
-    if kind and i >= len(b) - len(kind):
-        return None
+    for a, b in ((q.core, cand.core), (q.clean, cand.clean)):
+        if a == b or len(a) != len(b) or len(a) < 4:
+            continue
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) != 1 or not looks_alike(a[diff[0]], b[diff[0]]):
+            continue
+        i = diff[0]
+        kind = institution_type(b)
+        if kind and i >= len(b) - len(kind):
+            continue
+        if not _names_another_place(a, b, i, province):
+            return a, b, i
+    return None
+
+
+def _names_another_place(a: str, b: str, i: int, province: str | None) -> bool:
+    """True when the place name of `b` around position i reads, in `a`, as another place of the province
+    (江宁 for 江阴 in 江苏; any place when no province is given)."""
+    from geodata.place_index import place_index
+
+    pi = place_index()
     names = place_names()
-    if any(b[k:k + n] in names for n in range(2, min(len(b), 9) + 1)
-           for k in range(max(0, i - n + 1), min(i, len(b) - n) + 1)):
-        return None
-    return i
+
+    def provinces(word: str) -> set[str]:
+        entries = [e for table in (pi.province, pi.city, pi.district, pi.district_stem) for e in table.get(word, ())]
+        return {e.adcode[:2] for e in entries}
+
+    for n in range(2, min(len(b), 9) + 1):
+        for k in range(max(0, i - n + 1), min(i, len(b) - n) + 1):
+            if b[k:k + n] not in names and b[k:k + n] not in pi.district_stem:
+                continue
+            found = provinces(a[k:k + n])
+            if found and (province is None or province[:2] in found):
+                return True
+    return False
 
 
 def score_pair(q: NormalizedName, cand: NormalizedName, placed: bool = True) -> tuple[float, str]:
@@ -324,6 +346,18 @@ def _short_matches(index: NameIndex, spoken: str, city_adcode: str | None, imply
                 out[hid] = text
                 break
     return out
+
+
+def _kind_said(clean: str, scope_city: str | None) -> str | None:
+    """The kind a query says alone within the caller's city, the city's own name allowed before it (重庆儿童医院
+    in 重庆); None without a city or when the query says more."""
+    if not scope_city:
+        return None
+    kind = spoken_kind(clean)
+    lead = _leading_place(clean) if kind is None else None
+    if lead and _city_of_place(lead[0])[1] == scope_city:
+        kind = spoken_kind(lead[1])
+    return kind
 
 
 def _kind_carriers(index: NameIndex, kind: str, city_adcode: str) -> frozenset[str]:
@@ -486,25 +520,28 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
     """Best score of a hospital over its names, the reasons, whether it may be asserted, and how it matched
     (`generic`: the query names no hospital in particular, so nothing it matches is asserted)."""
     best, why, sure, how = 0.0, [], False, "fuzzy"
+    in_scope = scope_city is not None and h.city_adcode == scope_city
     for q in query:
         for cand in h.norms:
             score, reason = score_pair(q, cand, scope_city is not None)
-            if score <= 0 or score < best:
-                continue
+            may_be_typo = score < HOMOPHONE_SCORE and in_scope and not generic
             confident = score >= IDENTITY_SCORE and not generic
             method: Method = "exact" if score >= 100 else "normalized" if confident else "fuzzy"
-            in_scope = scope_city is not None and h.city_adcode == scope_city
-            if score < HOMOPHONE_SCORE and in_scope and not generic and _homophone(q, cand):
+            if may_be_typo and score > 0 and _homophone(q, cand):
                 score, reason, confident = HOMOPHONE_SCORE, f"同音字：'{q.core}' 与 '{cand.core}' 读音相同，按笔误处理", True
                 method = "homophone"
-            elif score < HOMOPHONE_SCORE and in_scope and not generic and (k := _lookalike(q, cand)) is not None:
+            elif may_be_typo and (typo := _lookalike(q, cand, scope_city[:2] + "0000" if scope_city else None)):
+                # also where a hard rule saw two names (哈尔宾医科大学 is no other university: one character off)
+                said, meant, k = typo
                 score, confident, method = HOMOPHONE_SCORE, True, "lookalike"
-                reason = f"形近字：'{q.core}' 与 '{cand.core}' 只差一个字形相近的字（{q.core[k]}/{cand.core[k]}），按笔误处理"
-            elif not confident:
+                reason = f"形近字：'{said}' 与 '{meant}' 只差一个字形相近的字（{said[k]}/{meant[k]}），按笔误处理"
+            elif score > 0 and not confident:
                 # A fuzzy score is believed only inside the caller's city, and only when no character
                 # was swapped for one that reads differently.
                 confident = in_scope and not generic and not _foreign_substitution(q.core, cand.core) \
                     and not _drops_a_place(q.core, cand.core)
+            if score <= 0 or score < best:
+                continue
             if score > best or (score == best and confident and not sure):
                 best, why, sure, how = score, [reason, f"对照名称：'{cand.clean}'"], confident, method
     return best, why, sure, how
@@ -557,8 +594,12 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
                 continue
         if best > 0:
             candidates[hid] = (best, why + _renames_in(clean, h.name), sure, how)
+    if generic:
+        # A name that says no hospital in particular (一附院, 人民医院): its same-identity spellings are no better
+        # evidence than its short forms (西安市第一医院 is no more 一附院 than 西安交通大学第一附属医院 is).
+        candidates = {hid: (min(c[0], SHORT_SCORE), *c[1:]) for hid, c in candidates.items()}
     placed_short = True
-    if not any(c[0] >= IDENTITY_SCORE for c in candidates.values()):
+    if generic or not any(c[0] >= IDENTITY_SCORE for c in candidates.values()):
         found, searched, placed_short = _short_candidates(index, clean, city_adcode)
         score = SHORT_SCORE if placed_short else UNPLACED_SCORE
         for hid, text in found.items():
@@ -566,7 +607,9 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
             why = [f"简称：'{clean}' 是 '{text}' 的简称形式{'，' + where if where else ''}"]
             if hid not in candidates or candidates[hid][0] <= score:
                 candidates[hid] = (score, why + _renames_in(clean, text), placed_short, "short_form")
-    kind = spoken_kind(clean) if scope_city else None
+    kind = _kind_said(clean, scope_city)
+    if any(c[0] >= IDENTITY_SCORE for c in candidates.values()):
+        kind = None  # 北京儿童医院, 北京胸科医院: one hospital's own name, stronger than being of the kind
     carriers = _kind_carriers(index, kind, scope_city) if kind and scope_city else frozenset()
     for hid in carriers:
         # 儿童医院 in 北京: the city's hospitals named only so are what the caller may mean, all equally; one of a

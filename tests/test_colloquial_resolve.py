@@ -349,3 +349,51 @@ def test_a_proper_name_shared_by_several_cities_is_ambiguous_without_a_city(inde
     assert {"北京市", "上海市", "武汉市"} <= cities
     res = ask(index, "同仁医院", "武汉")
     assert res["status"] == "matched" and res["best"]["name"] == "武汉市第三医院"
+
+
+@pytest.mark.parametrize("name,city,ref", [
+    ("北京潮阳医院", "北京", "000:314"),  # 潮 for 朝: 潮阳 is a place, but in 广东, not near the caller
+    ("中山大学付属第一医院", "广州", "000:344"),  # 付 for 附, in the whole name rather than the core
+    ("北京大学深训医院", "深圳", "000:341"),  # 训 for 圳
+    ("哈尔宾医科大学附属第一医院", "哈尔滨", "002:394"),  # the hard rule 'different universities' is one typo off
+    ("天律医科大学总医院", "天津", "001:849"),
+])
+def test_lookalike_typos_in_places_and_owners(index, hospital_at, name, city, ref):
+    r = ask(index, name, city)
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref), r["message"]
+    assert r["best"]["method"] == "lookalike"
+
+
+def test_a_lookalike_place_of_the_callers_province_is_another_place():
+    from directory.lookup import _names_another_place
+
+    # 江阴 and 江宁 are both places of 江苏: one is never a typo of the other …
+    assert _names_another_place("江宁人民医院", "江阴人民医院", 1, "320000")
+    # … but 深训 is no place, and 潮阳 is 广东's, not 北京's
+    assert not _names_another_place("北京大学深训医院", "北京大学深圳医院", 5, "440000")
+    assert not _names_another_place("北京潮阳医院", "北京朝阳医院", 2, "110000")
+
+
+def test_kind_names_said_short_or_after_the_city(index, hospital_at):
+    r = ask(index, "妇幼", "南京")  # the stem of 妇幼保健院
+    assert r["status"] == "ambiguous"
+    assert {hospital_at("001:669"), hospital_at("001:678")} <= {c["id"] for c in r["candidates"][:r["ambiguous_count"]]}
+    r = ask(index, "重庆儿童医院", "重庆")  # the city's name before the kind: still the kind
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:999")
+    r = ask(index, "北京儿童医院", "北京")  # one hospital's own name beats being of the kind
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("001:423")
+
+
+def test_a_generic_name_lets_short_forms_compete_with_same_identity_names(index, hospital_at):
+    # 一附院 in 西安: 西安市第一医院 has the same normalized identity, but says no more than the universities'
+    r = ask(index, "一附院", "西安")
+    assert r["status"] == "ambiguous", r["message"]
+    contenders = {c["id"] for c in r["candidates"][:r["ambiguous_count"]]}
+    assert {hospital_at("002:753"), hospital_at("002:766")} <= contenders
+
+
+def test_a_citys_short_name_after_the_citys_name(index, hospital_at):
+    for name, city in (("五官科医院", "上海"), ("上海五官科医院", None), ("上海五官科医院", "上海")):
+        r = ask(index, name, city)
+        assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:825"), (name, city)
+    assert ask(index, "五官科医院", "北京")["status"] != "matched"  # 上海's name, not 北京's
