@@ -123,22 +123,29 @@ def load_links(kind: str = "must", directory: Path = KNOWLEDGE_DIR) -> tuple[Lin
 
 
 def expand_abbreviation(name: str, city: str | None = None) -> str | None:
-    """Return the full name a short name stands for, or None when unknown or ambiguous without city."""
+    """Return the full name a short name stands for, or None when unknown or ambiguous (without a city, or
+    with several meanings in that city)."""
+    found = abbreviation_expansions(name, city)
+    return found[0] if len(found) == 1 else None
+
+
+def abbreviation_expansions(name: str, city: str | None = None) -> tuple[str, ...]:
+    """Every full name a short name stands for here: its one meaning without a city, or its meanings in the
+    caller's city (解放军总医院第五医学中心 in 北京: the 302 and the 307 hospital, merged in 2018)."""
     hits = [a for a in load_abbreviations() if a.abbreviation == name]
     if len(hits) == 1 and not hits[0].city:
-        return hits[0].full_name
+        return (hits[0].full_name,)
     if city:
         key = city.removesuffix("市")
-        for a in hits:
-            if a.city and a.city.removesuffix("市") == key:
-                return a.full_name
+        local = tuple(a.full_name for a in hits if a.city and a.city.removesuffix("市") == key)
+        if local:
+            return local
     if not hits:
         # a city's short name said after the city's own name: 上海五官科医院, 重庆新桥医院
-        for a in load_abbreviations():
-            home = a.city.removesuffix("市")
-            if a.city and name in (home + a.abbreviation, home + "市" + a.abbreviation):
-                return a.full_name
-    return None
+        return tuple(a.full_name for a in load_abbreviations()
+                     if a.city and name in (a.city.removesuffix("市") + a.abbreviation,
+                                            a.city.removesuffix("市") + "市" + a.abbreviation))
+    return ()
 
 
 def abbreviation_meanings(name: str) -> tuple[str, ...]:

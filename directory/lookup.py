@@ -33,8 +33,8 @@ from rapidfuzz.distance import Levenshtein
 from directory.kind_names import carried_kind, county_kinds, names_a_kind_only, spoken_kind
 from directory.knowledge import (
     KNOWLEDGE_DIR,
+    abbreviation_expansions,
     abbreviation_meanings,
-    expand_abbreviation,
     load_renames,
     read_tsv,
 )
@@ -178,9 +178,9 @@ def _renames_in(*texts: str) -> list[str]:
 
 def _query_variants(norm: NormalizedName, city_name: str | None) -> list[NormalizedName]:
     out = list(variants(norm))
-    expanded = expand_abbreviation(norm.clean, city_name)
-    if expanded and expanded != norm.clean:
-        out.extend(variants(normalize_name(expanded)))
+    for expanded in abbreviation_expansions(norm.clean, city_name):
+        if expanded != norm.clean:
+            out.extend(variants(normalize_name(expanded)))
     for old in _reverse_renames(norm.clean):
         out.extend(variants(normalize_name(old)))
     return out

@@ -397,3 +397,14 @@ def test_a_citys_short_name_after_the_citys_name(index, hospital_at):
         r = ask(index, name, city)
         assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:825"), (name, city)
     assert ask(index, "五官科医院", "北京")["status"] != "matched"  # 上海's name, not 北京's
+
+
+def test_a_new_name_for_two_merged_hospitals_is_ambiguous_between_them(index, hospital_at):
+    # abbreviations.tsv: 解放军总医院第五医学中心 is the 302 and the 307 hospital (PLA reform 2018), both still listed
+    for name in ("解放军总医院第五医学中心", "中国人民解放军总医院第五医学中心"):
+        r = ask(index, name, "北京")
+        assert r["status"] == "ambiguous" and r["ambiguous_count"] == 2, r["message"]
+        assert {c["id"] for c in r["candidates"][:2]} == {hospital_at("002:111"), hospital_at("002:113")}
+    from directory.knowledge import expand_abbreviation
+
+    assert expand_abbreviation("解放军总医院第五医学中心", "北京") is None  # no single meaning for the matcher
