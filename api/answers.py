@@ -5,6 +5,7 @@ The logic lives in directory/ (service_catalog, request_checks, teams); this mod
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -28,17 +29,25 @@ def caller_facts() -> dict[str, Any]:
     """The optional caller facts: sum_insured (or min_sum_insured), policy_start, diagnosed_on."""
     if not any(k in request.args for k in _FACTS):
         return {"sum_insured": None, "policy_start": None, "diagnosed_on": None, "query": {}}
-    raw_sum = params.text("sum_insured", max_len=20) or params.text("min_sum_insured", max_len=20)
+    sum_param = "sum_insured" if params.text("sum_insured", max_len=20) else "min_sum_insured"
+    raw_sum = params.text(sum_param, max_len=20)
     start = params.text("policy_start", max_len=20)
     diagnosed = params.text("diagnosed_on", max_len=20)
-    try:
-        out = {"sum_insured": parse_sum_insured(raw_sum) if raw_sum else None,
-               "policy_start": parse_date(start, "policy_start（保单生效日）") if start else None,
-               "diagnosed_on": parse_date(diagnosed, "diagnosed_on（确诊日期）") if diagnosed else None}
-    except RequestFactError as exc:
-        raise bad_request("invalid_parameter", str(exc)) from None
+    out = {"sum_insured": _fact(sum_param, parse_sum_insured, raw_sum),
+           "policy_start": _fact("policy_start", lambda t: parse_date(t, "保单生效日"), start),
+           "diagnosed_on": _fact("diagnosed_on", lambda t: parse_date(t, "确诊日期"), diagnosed)}
     query = {k: v for k, v in (("sum_insured", raw_sum), ("policy_start", start), ("diagnosed_on", diagnosed)) if v}
     return {**out, "query": query}
+
+
+def _fact(param: str, parse: Callable[[str], Any], text: str | None) -> Any:
+    """One caller fact read by the library, or a 400 naming the parameter and what was expected."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except RequestFactError as exc:
+        raise bad_request("invalid_parameter", f"参数 {param}：{exc}") from None
 
 
 def service_guide(cat: Catalog, s: Service) -> dict[str, Any]:

@@ -5,6 +5,7 @@ answer, read-only connections kept open per build), the endpoint families (api/r
 blueprint each), and JSON errors. Every response says which build answered it (X-Hospnet-Build);
 every SQL statement uses bound parameters (api/queries.py); every error is
     {"error": {"code": ..., "message": ..., "candidates": [...]}}
+with `message` in Chinese an agent can read out, Flask's own 404 / 405 / 500 included.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from api.context import API, end_request, live, warm_indexes
@@ -24,6 +25,12 @@ from api.routes import BLUEPRINTS
 __all__ = ["create_app", "connect_ro"]
 log = logging.getLogger("hospnet.api")
 
+_INTERNAL = "服务器内部出错，这次查询没有结果；请稍后再试，一再出现请告知技术人员"
+# What Werkzeug's own HTTP errors say, in Chinese (its descriptions are English); 404 and 405 say more below.
+_HTTP_MESSAGES = {500: _INTERNAL, 400: "请求格式有误，无法读取", 401: "需要登录", 403: "没有权限访问", 408: "请求超时",
+                  413: "请求内容过大", 414: "请求地址过长", 415: "不支持这种内容格式", 429: "请求过于频繁，请稍后再试",
+                  431: "请求头过大", 501: "不支持这种请求方法", 503: "服务暂时不可用，请稍后再试"}
+
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(ApiError)
@@ -32,24 +39,25 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(
+        code = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}.get(
             exc.code or 500, (exc.name or "error").lower().replace(" ", "_"))
-        message = exc.description or exc.name
+        path = request.path if len(request.path) <= 100 else request.path[:100] + "…"
+        message = _HTTP_MESSAGES.get(exc.code or 500, f"请求无法处理（状态码 {exc.code}）")
+        allow = exc.get_headers() and dict(exc.get_headers()).get("Allow")
         if exc.code == 404:
-            message = f"no such endpoint; see {API}/ for the list"
+            message = f"没有这个地址：{path}；接口列表见 {API}/"
+        elif exc.code == 405:
+            message = f"{path} 不接受 {request.method} 请求" + (f"，只接受 {allow.replace(', ', '、')}" if allow else "")
         resp = jsonify({"error": {"code": code, "message": message, "candidates": []}})
         resp.status_code = exc.code or 500
-        if exc.code == 405:
-            allow = exc.get_headers() and dict(exc.get_headers()).get("Allow")
-            if allow:
-                resp.headers["Allow"] = allow
+        if exc.code == 405 and allow:
+            resp.headers["Allow"] = allow
         return resp
 
     @app.errorhandler(Exception)
     def _server_error(exc: Exception):
         log.exception("unhandled error")
-        return jsonify({"error": {"code": "internal_error", "message": "internal server error",
-                                  "candidates": []}}), 500
+        return jsonify({"error": {"code": "internal_error", "message": _INTERNAL, "candidates": []}}), 500
 
 
 def _take_build() -> None:

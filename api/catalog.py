@@ -34,12 +34,12 @@ _ASCII = re.compile(r"[^0-9a-z]")
 _SPACE = re.compile(r"\s+")
 
 
-def parse_min_grade(text: str) -> GradeRequirement:
-    """A minimum grade parameter, or a 400 naming the accepted forms."""
+def parse_min_grade(text: str, param: str = "min_grade") -> GradeRequirement:
+    """A grade parameter (`param`: min_grade, or grade on /hospitals), or a 400 naming it and the accepted forms."""
     try:
         return _parse_min_grade(text)
     except ValueError as exc:
-        raise bad_request("invalid_parameter", str(exc)) from None
+        raise bad_request("invalid_parameter", f"参数 {param}：{exc}") from None
 
 
 @dataclass

@@ -109,10 +109,10 @@ def find_hospital(text: str, city_adcode: str | None = None) -> tuple[dict[str, 
                           [candidate_brief(c) for c in res["candidates"][: res["ambiguous_count"]]])
     best = res.get("best")
     if not best:
-        raise bad_request("unknown_hospital", res.get("message") or f"no hospital id or name matches {text!r}",
+        raise bad_request("unknown_hospital", res.get("message") or f"没有 id 或名称与“{text}”相符的医院",
                           [candidate_brief(c) for c in res.get("candidates", [])])
     h = queries.hospital(conn, best["id"])
     if h is None:
-        raise not_found("unknown_hospital", f"hospital {best['id']} not found")
+        raise not_found("unknown_hospital", f"登记册中没有 id 为“{best['id']}”的医院")
     return h, {"query": text, "score": best.get("score"), "method": best.get("method"),
                "reasons": best.get("reasons")}

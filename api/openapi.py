@@ -47,11 +47,14 @@ def _resp(desc: str, ref: str | None = None) -> dict[str, Any]:
     return {"description": desc, "content": {"application/json": {"schema": schema}}}
 
 
-ERRORS = {"400": _resp("Invalid, ambiguous or unknown parameter (lists candidates); codes include "
-                       "missing_parameter, invalid_parameter, out_of_range, unknown_service, ambiguous_service, "
-                       "unknown_city, ambiguous_city, unknown_hospital, ambiguous_hospital", "Error"),
-          "404": _resp("Not found", "Error"), "405": _resp("Method not allowed", "Error"),
-          "500": _resp("Internal error", "Error")}
+ERRORS = {"400": _resp("Invalid, ambiguous or unknown parameter (lists candidates); codes: missing_parameter, "
+                       "invalid_parameter, out_of_range, unknown_service, ambiguous_service, unknown_insurer, "
+                       "insurer_mismatch, unknown_city, ambiguous_city, city_required, unknown_province, "
+                       "ambiguous_province, unknown_hospital, ambiguous_hospital, unknown_specialty, "
+                       "not_a_coverage_service", "Error"),
+          "404": _resp("Not found: unknown_hospital, unknown_service (by id), not_found (no such path)", "Error"),
+          "405": _resp("Method not allowed: method_not_allowed (the API answers GET)", "Error"),
+          "500": _resp("Internal error: internal_error", "Error")}
 
 
 def _get(summary: str, parameters: list[dict[str, Any]], ok: str, ref: str | None = None,
@@ -121,10 +124,25 @@ def spec() -> dict[str, Any]:
         "distance_note": {"type": "string", "nullable": True, "description": "Chinese note when not exact."},
         "in_city": {"type": "boolean", "description": "Inside the place the answer is for (the county or "
                     "county-level city when one was named, else the city)."}}}]}
-    error = {"type": "object", "required": ["error"], "properties": {"error": {
+    error = {"type": "object", "required": ["error"], "description": "Every failure: a stable code, a Chinese "
+             "message that names the parameter or value and what was expected, and candidates.",
+             "properties": {"error": {
         "type": "object", "required": ["code", "message", "candidates"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "candidates": {"type": "array", "items": {"type": "object"}}}}}}
+            "code": {"type": "string", "description": "Machine-readable, stable (missing_parameter, "
+                     "unknown_service …); the 400 / 404 / 405 / 500 responses list them."},
+            "message": {"type": "string", "description": "In Chinese, for the agent to read out; names the "
+                        "parameter (as written, in ASCII) or the value it is about and what was expected: "
+                        "参数 city 必填; 参数 limit 须在 1 到 100 之间，收到 500; 没有名为“重疾绿同”的服务；服务 id 形如 "
+                        "000-family-doctor，也可以写服务名称或别名."},
+            "candidates": {"type": "array", "items": {"type": "object"},
+                           "description": "What the caller may have meant: services, places, hospitals, "
+                                          "insurers or specialties (empty when there is nothing to offer)."}}}},
+        "example": {"error": {"code": "ambiguous_city", "message": "地点“朝阳区”可能指 2 个地方（北京市朝阳区、"
+                              "吉林省长春市朝阳区），请写出所在的省市，或使用 6 位行政区划代码",
+                              "candidates": [{"adcode": "110105", "name": "朝阳区", "level": "district",
+                                              "in": "北京市 北京市"},
+                                             {"adcode": "220104", "name": "朝阳区", "level": "district",
+                                              "in": "吉林省 长春市"}]}}}
     page_params = [_q("page", "Page number (1–10000).", schema={"type": "integer", "minimum": 1, "maximum": 10000,
                                                                 "default": 1}),
                    _q("per_page", "Results per page (1–100).", schema={"type": "integer", "minimum": 1,

@@ -1,4 +1,6 @@
-"""Query-string validation: every parameter is typed, bounded and reported as a JSON 400 when wrong."""
+"""Query-string validation: every parameter is typed, bounded and reported as a JSON 400 when wrong, in
+Chinese an agent can read out, naming the parameter (in ASCII, as it is written) and what was expected:
+参数 limit 须在 1 到 100 之间，收到 500."""
 from __future__ import annotations
 
 import math
@@ -19,10 +21,10 @@ def text(name: str, required: bool = False, max_len: int = MAX_TEXT) -> str | No
         value = fold_text(value).strip()
     if not value:
         if required:
-            raise bad_request("missing_parameter", f"parameter '{name}' is required")
+            raise bad_request("missing_parameter", f"参数 {name} 必填")
         return None
     if len(value) > max_len:
-        raise bad_request("invalid_parameter", f"parameter '{name}' is longer than {max_len} characters")
+        raise bad_request("invalid_parameter", f"参数 {name} 过长：最多 {max_len} 个字符，收到 {len(value)} 个")
     return value
 
 
@@ -33,9 +35,9 @@ def integer(name: str, default: int, lo: int, hi: int) -> int:
     try:
         value = int(raw.strip())
     except ValueError:
-        raise bad_request("invalid_parameter", f"parameter '{name}' must be an integer, got {raw[:40]!r}") from None
+        raise bad_request("invalid_parameter", f"参数 {name} 须为整数，收到“{raw[:40]}”") from None
     if not lo <= value <= hi:
-        raise bad_request("out_of_range", f"parameter '{name}' must be between {lo} and {hi}, got {value}")
+        raise bad_request("out_of_range", f"参数 {name} 须在 {lo} 到 {hi} 之间，收到 {value}")
     return value
 
 
@@ -46,9 +48,9 @@ def number(name: str, lo: float, hi: float) -> float | None:
     try:
         value = float(raw.strip())
     except ValueError:
-        raise bad_request("invalid_parameter", f"parameter '{name}' must be a number, got {raw[:40]!r}") from None
+        raise bad_request("invalid_parameter", f"参数 {name} 须为数字，收到“{raw[:40]}”") from None
     if not math.isfinite(value) or not lo <= value <= hi:
-        raise bad_request("out_of_range", f"parameter '{name}' must be between {lo:g} and {hi:g}, got {raw[:40]}")
+        raise bad_request("out_of_range", f"参数 {name} 须在 {lo:g} 到 {hi:g} 之间，收到 {raw[:40]}")
     return value
 
 
@@ -56,5 +58,5 @@ def lat_lon() -> tuple[float, float] | None:
     lat = number("lat", -90.0, 90.0)
     lon = number("lon", -180.0, 180.0)
     if (lat is None) != (lon is None):
-        raise bad_request("invalid_parameter", "give both 'lat' and 'lon', or neither")
+        raise bad_request("invalid_parameter", f"参数 lat 和 lon 须一起给出（或都不给），只收到 {'lat' if lon is None else 'lon'}")
     return None if lat is None or lon is None else (lat, lon)

@@ -28,12 +28,12 @@ def parse_sum_insured(text: str) -> float:
     refused: say 万 or 元)."""
     m = _WAN.match(text or "")
     if not m:
-        raise RequestFactError(f"保额 {text!r} 无法识别：请写成 50万 或 500000")
+        raise RequestFactError(f"保额“{text}”无法识别，请写成 50万 或 500000")
     value = float(m.group(1))
     if m.group(2):
         return value
     if value < 1000 and not m.group(3):
-        raise RequestFactError(f"保额 {text!r} 没有单位：请写成 {text}万 或 {text}元")
+        raise RequestFactError(f"保额“{text}”没有单位，请写成 {text}万 或 {text}元")
     return value / 10000
 
 
@@ -41,7 +41,7 @@ def parse_date(text: str, what: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
-        raise RequestFactError(f"{what} {text!r} 不是日期：请写成 YYYY-MM-DD，如 2024-03-01") from None
+        raise RequestFactError(f"{what}“{text}”不是日期，请写成 年-月-日，如 2024-03-01") from None
 
 
 @dataclass

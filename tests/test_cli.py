@@ -62,7 +62,7 @@ def test_nearest_command_answers_in_chinese(registry):
     (["nearest", "--service", "重疾绿通", "--city", "朝阳区"], ["有多个同名地点", "110105"]),
     (["eligibility", "绝对不存在的某某医院", "--service", "000-mdt"], ["找不到医院"]),
     (["eligibility", "协和", "--service", "重疾绿通", "--insurer", "众安"], ["有歧义", "北京协和医院", "城市"]),
-    (["eligibility", "北京协和医院", "--service", "000-mdt", "--min-grade", "特级"], ["min_grade"]),
+    (["eligibility", "北京协和医院", "--service", "000-mdt", "--min-grade", "特级"], ["--min-grade", "不是医院等级", "特级"]),
 ])
 def test_cli_errors_say_what_is_wrong(registry, args, words):
     result = CliRunner().invoke(cli, [*args, "--db", str(registry)])

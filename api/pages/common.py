@@ -13,7 +13,7 @@ from api.errors import ApiError
 from api.pages import assets
 from api.pages.view import error_text, grade_text, service_label
 
-_PARAM = re.compile(r"parameter '(\w+)'")
+_PARAM = re.compile(r"参数 ([A-Za-z_]+)")  # api/params.py names a parameter so: 参数 city 必填
 _PARAM_WORDS = {"service": "服务", "city": "城市、区县或地址", "insurer": "保险公司", "q": "医院名称或拼音",
                 "lat": "纬度", "lon": "经度", "hospital": "医院"}
 _CODE_PARAM = {"unknown_service": "service", "ambiguous_service": "service", "insurer_mismatch": "insurer",

@@ -24,8 +24,10 @@ def _province_adcode(cat: Catalog, province: str) -> str:
         return province
     provs = [r for r in cat.regions.values() if r["level"] == "province" and r["name"].startswith(province)]
     if len(provs) != 1:
+        said = "、".join(r["name"] for r in provs)
         raise bad_request("unknown_province" if not provs else "ambiguous_province",
-                          f"no single province matches {province!r}",
+                          f"参数 province：没有名为“{province}”的省份，请写省名（如 广东）或 6 位行政区划代码" if not provs
+                          else f"参数 province：“{province}”可能指 {len(provs)} 个省份（{said}），请写全名",
                           [cat.region_brief(r["adcode"]) for r in provs] or
                           [cat.region_brief(a) for a, r in cat.regions.items() if r["level"] == "province"])
     return provs[0]["adcode"]
@@ -52,8 +54,8 @@ def _verdict_filter() -> set[str]:
     wanted = {v.strip() for v in text.split(",") if v.strip()}
     bad = wanted - set(VERDICTS) - {"not_eligible"}
     if bad or "not_eligible" in wanted:
-        raise bad_request("invalid_parameter", f"verdict must be a comma-separated list of eligible, likely, unknown; "
-                          f"got {text!r}")
+        raise bad_request("invalid_parameter", f"参数 verdict 须为 eligible、likely、unknown 中的一个或几个"
+                          f"（用英文逗号分隔），收到“{text}”")
     return wanted
 
 
@@ -86,7 +88,7 @@ def hospitals_page() -> dict:
         if grade in ("unknown", "未知"):
             clauses.append("(grade is null or grade = '')")
         else:
-            need = parse_min_grade(grade)
+            need = parse_min_grade(grade, "grade")
             clauses.append("grade = ?" if need.klass else "grade like ?")
             args.append(need.label if need.klass else need.label + "%")
     verdicts = _verdict_filter()
@@ -96,7 +98,7 @@ def hospitals_page() -> dict:
         idx = service_index(cat.resolve_service(service, params.text("insurer")))
         verdict_of = {hid: idx.items[i] for hid, i in idx.ids.items() if idx.items[i].verdict in verdicts}
     elif params.text("verdict"):
-        raise bad_request("invalid_parameter", "parameter 'verdict' needs 'service'")
+        raise bad_request("invalid_parameter", "参数 verdict 须与参数 service 一起使用：按哪项服务的结论筛选")
     rows = queries.hospitals_matching(conn, clauses, args)
     if verdict_of is not None:
         rows = [r for r in rows if r["id"] in verdict_of]
@@ -139,12 +141,12 @@ def hospital_detail(hospital_id: str) -> dict:
     cat = catalog()
     conn = db()
     if len(hid) > 64:
-        raise not_found("unknown_hospital", "no such hospital id")
+        raise not_found("unknown_hospital", f"没有 id 为“{hid[:64]}…”的医院")
     h = queries.hospital(conn, hid)
     if h is None:
         scores = cat.search_names(hid)
         best = sorted(scores, key=lambda i: -scores[i])[:5]
-        raise not_found("unknown_hospital", f"no hospital with id {hid!r}",
+        raise not_found("unknown_hospital", f"没有 id 为“{hid}”的医院" + ("；以下是名称相近的医院" if best else ""),
                         [{"id": i, "name": n} for i in best if (n := queries.hospital_name(conn, i))])
     listings = queries.listings_of(conn, hid)
     svc = []

@@ -39,12 +39,14 @@ def service(service_id: str):
 
     cat = catalog()
     if len(service_id) > 100:
-        raise not_found("unknown_service", "no such service id")
+        raise not_found("unknown_service", f"没有 id 为“{service_id[:100]}…”的服务")
     sid = cat.merged.get(service_id, service_id)
     s = cat.services.get(sid)
     if s is None:
         close = [x.brief() for x in cat.services.values() if service_id in x.id or service_id in x.name]
-        raise not_found("unknown_service", f"no service with id {service_id!r}; ids are like 002-green-channel",
+        example = min(cat.services, default="")
+        raise not_found("unknown_service", f"没有 id 为“{service_id}”的服务" +
+                        (f"；服务 id 形如 {example}" if example else "") + ("；以下是相近的服务" if close else ""),
                         close[:10])
     conn = db()
     merged = [{"id": m, "name": n} for m, n in conn.execute(
@@ -66,7 +68,8 @@ def coverage():
     s = resolve_service()
     place = cat.resolve_city(params.text("city", required=True, max_len=100))
     if s.kind != "city_coverage":
-        raise bad_request("not_a_coverage_service", f"{s.id} is a {s.kind} service; use /api/v1/nearest",
+        raise bad_request("not_a_coverage_service", f"服务 {s.id}（{s.name}）不按城市覆盖，没有覆盖范围可查；"
+                          "请用 /api/v1/nearest 查询可用的医院",
                           [x.brief() for x in cat.services.values() if x.kind == "city_coverage"])
     return jsonify({"service": s.full(), "city": cat.region_brief(place.city_adcode),
                     **place_coverage(cat.eligibility, s, place)})

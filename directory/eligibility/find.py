@@ -1,6 +1,7 @@
 """Finding what a caller names: a service (id, name or alias, narrowed by insurer) and a place (a city,
 district or county in any printed form, an adcode, or an address such as 北京市海淀区中关村大街1号).
-Failures raise LookupFailed with a code and candidates; the API turns it into a 400, the CLI into a message."""
+Failures raise LookupFailed with a code, a Chinese message an agent can read out (naming what was asked
+for) and candidates; the API turns it into a 400, the CLI into a message."""
 from __future__ import annotations
 
 import re
@@ -23,6 +24,21 @@ class LookupFailed(ValueError):
         self.candidates = candidates or []
 
 
+def _place_said(c: dict[str, Any]) -> str:
+    """A candidate place with what it lies in, as read out: 吉林省长春市朝阳区; 北京市朝阳区 (a municipality's
+    city level carries the province's name: said once)."""
+    parts: list[str] = []
+    for part in [*(c.get("in") or "").split(), c["name"]]:
+        if not parts or parts[-1] != part:
+            parts.append(part)
+    return "".join(parts)
+
+
+def _places(cands: list[dict[str, Any]], most: int = 5) -> str:
+    """Candidate places as an agent reads them out: 北京市朝阳区、吉林省长春市朝阳区 …"""
+    return "、".join(_place_said(c) for c in cands[:most]) + ("等" if len(cands) > most else "")
+
+
 def _insurer_ok(service: Service, insurer: str | None) -> bool:
     if not insurer:
         return True
@@ -38,12 +54,14 @@ def find_service(services: dict[str, Service], query: str, insurer: str | None =
     if q in services:
         s = services[q]
         if not _insurer_ok(s, insurer):
-            raise LookupFailed("insurer_mismatch", f"service {q} belongs to {s.insurer}, not {insurer}", [s.brief()])
+            raise LookupFailed("insurer_mismatch", f"服务 {q}（{s.name}）属于{s.insurer or '未注明的保险公司'}，"
+                               f"不属于“{insurer}”", [s.brief()])
         return s
     pool = [s for s in services.values() if _insurer_ok(s, insurer)]
     if insurer and not pool:
-        raise LookupFailed("unknown_insurer", f"no insurer matches {insurer!r}",
-                           [{"insurer": i} for i in sorted({s.insurer for s in services.values() if s.insurer})])
+        known = sorted({s.insurer for s in services.values() if s.insurer})
+        raise LookupFailed("unknown_insurer", f"没有与“{insurer}”相符的保险公司；可选：{'、'.join(known)}",
+                           [{"insurer": i} for i in known])
     compact = ql.replace(" ", "")
     tiers = [
         lambda s: s.name.lower() == ql or s.name.lower().replace(" ", "") == compact
@@ -57,9 +75,9 @@ def find_service(services: dict[str, Service], query: str, insurer: str | None =
             return hits[0]
         if hits:
             insurers = sorted({s.insurer for s in hits})
-            hint = "add insurer=… or use the service id" if len(insurers) > 1 else "use the service id"
+            hint = "请指明保险公司，或使用服务 id" if len(insurers) > 1 else "请使用服务 id"
             raise LookupFailed("ambiguous_service",
-                               f"service {q!r} matches {len(hits)} services ({', '.join(insurers)}); {hint}",
+                               f"“{q}”对应 {len(hits)} 项服务（{'、'.join(i or '未注明保险公司' for i in insurers)}）；{hint}",
                                [s.brief() for s in hits])
     choices = {}
     for s in pool or services.values():
@@ -71,8 +89,10 @@ def find_service(services: dict[str, Service], query: str, insurer: str | None =
         if key[0] not in seen and score >= 40:
             seen.add(key[0])
             cands.append({**services[key[0]].brief(), "score": round(score, 1)})
-    scope = f" from an insurer matching {insurer!r}" if insurer else ""
-    raise LookupFailed("unknown_service", f"no service{scope} is called {q!r}", cands[:5])
+    scope = f"与“{insurer}”相符的保险公司没有" if insurer else "没有"
+    example = min(services, default="")
+    like = f"；服务 id 形如 {example}，也可以写服务名称或别名" if example else ""
+    raise LookupFailed("unknown_service", f"{scope}名为“{q}”的服务{like}", cands[:5])
 
 
 @dataclass(frozen=True)
@@ -113,22 +133,21 @@ def find_place(regions: Regions, query: str) -> QueriedPlace:
             country = r["country"]
             how = f"{query} = {r['name']} / {r['name_en']}（{regions.name_of(country) or country}，境外地点）"
             return QueriedPlace(query, country, r["adcode"], None, r["adcode"], how)
-    if m.candidates and not m.city_adcode:
-        raise LookupFailed("ambiguous_city", f"city {query!r} is ambiguous: {m.reason}",
-                           [c for c in (regions.brief(a) for a in m.candidates) if c])
-    if m.status == "conflict":
-        raise LookupFailed("ambiguous_city", f"city {query!r} could not be placed: {m.reason}",
-                           [c for c in (regions.brief(a) for a in m.candidates) if c])
+    if (m.candidates and not m.city_adcode) or m.status == "conflict":
+        cands = [c for c in (regions.brief(a) for a in m.candidates) if c]
+        where = f"可能指 {len(cands)} 个地方（{_places(cands)}）" if cands else "无法确定是哪里"
+        raise LookupFailed("ambiguous_city", f"地点“{query}”{where}，请写出所在的省市，或使用 6 位行政区划代码",
+                           cands)
     if not m.city_adcode:
         if m.province_adcode:
             cities = [regions.brief(a) for a, r in regions.rows.items()
                       if r["level"] == "city" and r["parent_adcode"] == m.province_adcode]
             raise LookupFailed("city_required",
-                               f"{query!r} is a province ({regions.name_of(m.province_adcode)}); name a city in it",
+                               f"“{query}”是省级地名（{regions.name_of(m.province_adcode)}），请写出其中的城市或区县",
                                [c for c in cities if c])
         names = {a: r["name"] for a, r in regions.rows.items() if r["level"] in ("city", "district")}
         close = process.extract(query, names, scorer=fuzz.WRatio, limit=5)
-        raise LookupFailed("unknown_city", f"no city called {query!r}: {m.reason}",
+        raise LookupFailed("unknown_city", f"没有找到地点“{query}”：不是已知的城市、区县、行政区划代码、地址或境外地点",
                            [c for c in (regions.brief(a) for _n, sc, a in close if sc >= 50) if c])
     dist = m.district_adcode if regions.is_county_level(m.district_adcode) else None
     scope = dist if dist and regions.kind(dist) in ("county", "county_city") else m.city_adcode

@@ -38,7 +38,7 @@ def parse_min_grade(text: str) -> GradeRequirement:
     """A minimum grade as people write it: 二级, 二级及以上, 三甲, 三级甲等, 3. ValueError when it is not one."""
     m = _MIN_GRADE.match(_SPACE.sub("", text))
     if not m:
-        raise ValueError(f"min_grade {text!r} is not a grade; use 一级, 二级, 三级, 三级乙等, 三级甲等 (or 1, 2, 3)")
+        raise ValueError(f"“{text}”不是医院等级，请写 一级、二级、三级、三级乙等、三级甲等（或 1、2、3）")
     level, klass = _CN_LEVEL[m.group(1)], _CN_CLASS.get(m.group(2) or "", 0)
     label = "一二三"[level - 1] + "级" + ({4: "特等", 3: "甲等", 2: "乙等", 1: "丙等"}.get(klass, ""))
     return GradeRequirement(level, klass, label)
