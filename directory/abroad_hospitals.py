@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from directory import provenance
 from directory.manifest import sources_dir
 from geodata.abroad import Place, country_code, load_places, lookup, nearest_city, place_in_text, within
 
@@ -138,8 +139,8 @@ def place_abroad(hospitals: list[dict[str, Any]], listings: list[dict[str, Any]]
         if place.level != "country":
             # A place the row prints is stated; one read from the name or a Wikidata point is inferred.
             klass = "stated" if printed else "inferred"
-            source = (f"manual {printed['source_file'][:3]}:{printed['line']}" if printed
-                      else "rule abroad-name-place" if "院名" in how else "rule abroad-nearest-city")
+            source = (provenance.manual_ref(printed['source_file'], printed['line']) if printed
+                      else provenance.rule_ref("abroad-name-place" if "院名" in how else "abroad-nearest-city"))
             h["city_class"] = klass
             _fact(facts, h, "city", place.code, klass, source, how)
         stats["placed_city" if place.level == "city" else "placed_region" if place.level == "region"
@@ -148,15 +149,16 @@ def place_abroad(hospitals: list[dict[str, Any]], listings: list[dict[str, Any]]
         for li in rows_of.get(h["id"], []):
             for part in bilingual_parts(li["raw_name"]) or ():
                 aliases.append({"hospital_id": h["id"], "alias": part,
-                                "source": f"bilingual name in {li['source_file']}:{li['line']}"})
+                                "source": f"中英文名称 {li['source_file']}:{li['line']}"})
         if link:
             aliases.append({"hospital_id": h["id"], "alias": link.label,
-                            "source": f"wikidata {link.qid} (wikidata_links.tsv line {link.line})"})
+                            "source": f"{provenance.wikidata_ref(link.qid)}（wikidata_links.tsv:{link.line}）"})
         if h.get("lat") is None:  # the facts stage chose no point (no reviewed Wikidata link): the place's
-            where = f"point of {place.name} / {place.name_en} ({place.code}): {place.coord_source}"
+            where = f"{place.name} / {place.name_en}（{place.code}）的位置：{place.coord_source}"
+            rule = provenance.rule_ref("place-point")
             h.update(lat=place.lat, lon=place.lon, geo_precision=place.level, point_class="inferred",
-                     geo_source=f"rule place-point: {where}")
-            _fact(facts, h, "point", f"{place.lat:.6f},{place.lon:.6f}", "inferred", "rule place-point", where)
+                     geo_source=provenance.with_evidence(rule, where))
+            _fact(facts, h, "point", f"{place.lat:.6f},{place.lon:.6f}", "inferred", rule, where)
             stats["place_points"] += 1
     return {"aliases": aliases, "stats": stats}
 
@@ -174,4 +176,4 @@ def _place_by_link(h: dict[str, Any], link: WikidataLink, facts: list[dict[str, 
     h.update(city_adcode=m.city_adcode, province_adcode=m.province_adcode, adcode=m.city_adcode,
              city=regions[m.city_adcode].name, province=regions[m.province_adcode].name if m.province_adcode else None,
              place_source=how, city_class="stated")
-    _fact(facts, h, "city", m.city_adcode, "stated", f"wikidata {link.qid}", how)
+    _fact(facts, h, "city", m.city_adcode, "stated", provenance.wikidata_ref(link.qid), how)

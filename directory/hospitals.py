@@ -152,7 +152,7 @@ def known_city_evidence(listings: list[dict]) -> dict[int, list[PlaceEvidence]]:
         for li in copies[printing(cited)]:
             out.setdefault(li["id"], []).append(PlaceEvidence(
                 "knowledge_city", province_of(row.city), row.city, None, row.source,
-                f"reviewed city of '{row.manual_name}' ({row.manual_ref}): {row.evidence}", row.source))
+                f"审核过的 '{row.manual_name}'（{row.manual_ref}）所在城市：{row.evidence}", row.source))
     return out
 
 
@@ -255,7 +255,7 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             "province_adcode": prov, "city_adcode": city,
             "place_source": decision.place_source if country == "中国" else "overseas",
             "place_conflict": decision.conflict or None,
-            "grade": grade, "grade_source": f"list {grade_src[grade]}" if grade else None,
+            "grade": grade, "grade_source": f"名单写明 {grade_src[grade]}" if grade else None,
             "grade_conflict": ", ".join(f"{g} ({grade_src[g]})" for g in grades) if len(grades) > 1 else None,
             "parent_id": cluster_ids[parents[cid]] if cid in parents else None,
             "campus": site_campus(members), "listing_count": len(members),
@@ -266,16 +266,16 @@ def resolve_hospitals(listings: list[dict], table_services: list[dict], origin_o
             src = f"{li['source_file']}:{li['line']}"
             aliases.add((hid, r.raw_name, src))
             for extra in (*r.norm.aliases, *r.norm.former_names):
-                aliases.add((hid, extra, f"bracket in {src}"))
+                aliases.add((hid, extra, f"括号中的别称 {src}"))
             # The site's other plate from the knowledge files, though no list prints it (湖北省人民医院 for
             # 武汉大学人民医院): a caller may say it. Overseas links only join printed names.
             for v in variants(r.norm) if country == "中国" else ():
                 for key in linked_keys(v):
                     for other, other_norm, file in linked.get(key, ()):
                         if key == linked_key(v):
-                            aliases.add((hid, other, f"{file}: same site as {v.clean}"))
+                            aliases.add((hid, other, f"{file}：与 {v.clean} 为同一院址"))
                         elif not places_conflict(v, other_norm):
-                            placeless.setdefault(key, set()).add((hid, other, f"{file}: same site as {v.clean}"))
+                            placeless.setdefault(key, set()).add((hid, other, f"{file}：与 {v.clean} 为同一院址"))
     # A knowledge name without a place (陆军军医大学西南医院) names the one registry hospital printed with that
     # proper name and a place (重庆西南医院) — never several (同仁医院 is 北京's, 上海's and 南京's).
     for found in placeless.values():

@@ -4,9 +4,10 @@ A manual's file is `002_e8b033acd9a55b94.txt`; people call it 《众安健康服
 table holds each file's title (`load_titles`). Answers word their Chinese text with `cite_line`
 (《众安健康服务介绍》第 413 行) and keep `source_file` and `line` as structured fields for machines.
 
-Provenance strings the registry stores as data ('manual 002:75', 'bracket in 002_….txt:151',
-'rule …', 'reference fever_clinics_2020.tsv:12') stay as they are in its tables; a surface that shows
-one words it with `cite_source` (a whole source) or `titled` (any text that names manuals by file).
+Provenance strings the registry stores as data (Chinese, directory/provenance.py: '名单 002:75',
+'括号中的别称 002_….txt:151', '规则 …', '参考数据 fever_clinics_2020.tsv:12') stay as they are in its tables;
+a surface that shows one words it with `cite_source` (a whole source) or `titled` (any text that names
+manuals by file or number), which put the manual's title in place of its number or file.
 
 Short titles: a title ending in a bracketed list or code is shortened where it is read out
 (众安健康服务介绍（重疾绿通、…）→ 众安健康服务介绍); text meant to be copied into a ticket keeps the
@@ -20,20 +21,27 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from directory.provenance import PREFIX, SEPARATOR
+
 Titles = Mapping[str, str]  # manual file name → its title
 
 _TRAILING_BRACKETS = re.compile(r"^(.*?)\s*[（(][^（）()]*[）)]$")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
-_MANUAL_IN_TEXT = re.compile(r"\bmanual (?P<doc>\w{3}):(?P<line>\d+)")  # directory.facts: 'manual 002:75'
+_MANUAL = PREFIX["manual"]  # '名单 '
+_MANUAL_IN_TEXT = re.compile(_MANUAL + r"(?P<doc>\w{3}):(?P<line>\d+)")  # directory.facts: '名单 002:75'
 _DOC_LINE_IN_TEXT = re.compile(r"(?<![\w.])(?P<doc>\d{3}) 第 (?P<line>\d+) 行")  # an older wording: '001 第 23 行'
-_MANUAL_REF = re.compile(r"^manual (?P<doc>\w{3}):(?P<line>\d+)(?::\s*(?P<rest>.*))?$")
-_OTHER_REF = re.compile(r"^(?P<kind>reference|import|geocode|knowledge) (?P<file>\S+?):(?P<line>\d+)(?::\s*(?P<rest>.*))?$")
-_OTHER_WORDS = {"reference": "参考数据", "import": "导入的名单", "geocode": "地理编码缓存", "knowledge": "审核过的知识文件"}
+_REST = rf"(?:{SEPARATOR}(?P<rest>.*))?$"  # the evidence after a source
+_MANUAL_REF = re.compile(rf"^{_MANUAL}(?P<doc>\w{{3}}):(?P<line>\d+){_REST}")
+_OTHER_KINDS = ("reference", "import", "geocode", "knowledge")
+_OTHER_REF = re.compile(rf"^(?P<kind>{'|'.join(PREFIX[k].strip() for k in _OTHER_KINDS)}) (?P<file>\S+?):(?P<line>\d+)"
+                        + _REST)
+_OTHER_WORDS = {PREFIX["reference"].strip(): "参考数据", PREFIX["import"].strip(): "导入的名单",
+                PREFIX["geocode"].strip(): "地理编码缓存", PREFIX["knowledge"].strip(): "审核过的知识文件"}
 _FILE_LINE = re.compile(r"(?P<prefix>.*?)(?P<file>[\w.-]+\.(?:txt|csv|tsv|xlsx)):(?P<line>\d+)$")
-_FILE_PREFIX_WORDS = {"bracket in": "括号中的别称，", "bilingual name in": "中英文名称，", "list": "名单写明，",
-                      "printed in": "名单所印，", "": ""}
-_SAME_SITE = re.compile(r"^(?P<file>[\w.-]+\.tsv): same site as (?P<name>.+)$")  # directory.hospitals: a reviewed link
-_WIKIDATA_LINK = re.compile(r"^wikidata (?P<item>Q\d+) \((?P<file>[\w.-]+\.tsv) line (?P<line>\d+)\)$")
+_FILE_PREFIX_WORDS = {"括号中的别称": "括号中的别称，", "中英文名称": "中英文名称，", "名单写明": "名单写明，",
+                      "名单所印": "名单所印，", "": ""}  # directory.hospitals / resolve / abroad_hospitals
+_SAME_SITE = re.compile(rf"^(?P<file>[\w.-]+\.tsv){SEPARATOR}与 (?P<name>.+) 为同一院址$")  # directory.hospitals
+_WIKIDATA_LINK = re.compile(rf"^{PREFIX['wikidata']}(?P<item>Q\d+)（(?P<file>[\w.-]+\.tsv):(?P<line>\d+)）$")
 
 
 def load_titles(conn: sqlite3.Connection) -> dict[str, str]:
@@ -96,10 +104,10 @@ def _file_of_doc(doc: str, titles: Titles) -> str | None:
 
 
 def cite_source(source: str | None, titles: Titles, short: bool = False) -> str:
-    """A provenance string as the registry stores it ('002_….txt:151', 'bracket in 002_….txt:151',
-    'list 000_….txt:308', 'manual 002:75', 'manual 000:308: grade cell …', 'reference
-    fever_clinics_2020.tsv:12', 'wikidata Q123', 'rule …') in words: a manual by its title and line,
-    other sources by kind, file and line; anything else with the manuals in it named by title."""
+    """A provenance string as the registry stores it ('002_….txt:151', '括号中的别称 002_….txt:151',
+    '名单写明 000_….txt:308', '名单 002:75', "名单 000:308：等级栏 '三甲'", '参考数据
+    fever_clinics_2020.tsv:12', 'Wikidata Q123', '规则 …') in words for reading out: a manual by its title and
+    line, other sources by kind, file and line; anything else with the manuals in it named by title."""
     if not source:
         return ""
     text = source.strip()
@@ -114,15 +122,13 @@ def cite_source(source: str | None, titles: Titles, short: bool = False) -> str:
                  else f"{word} {file} 第 {m['line']} 行")
         return where + (f"：{titled(m['rest'], titles, short)}" if m["rest"] else "")
     if m := _SAME_SITE.match(text):
-        return f"{_OTHER_WORDS['knowledge']} {m['file']}：与“{m['name']}”是同一家医院"
+        return f"{_OTHER_WORDS[PREFIX['knowledge'].strip()]} {m['file']}：与“{m['name']}”是同一家医院"
     if m := _WIKIDATA_LINK.match(text):
         where = cite_line(m["file"], m["line"], titles, short) if m["file"] in titles else \
             f"审核过的对应表 {m['file']} 第 {m['line']} 行"
         return f"Wikidata {m['item']}（{where}）"
-    if text.startswith("wikidata "):
-        return f"Wikidata {titled(text[9:], titles, short)}"
-    if text.startswith("rule "):
-        return f"规则 {titled(text[5:], titles, short)}"
+    if text.startswith((PREFIX["wikidata"], PREFIX["rule"])):
+        return titled(text, titles, short)
     if m := _FILE_LINE.match(text):
         prefix = m["prefix"].strip()
         what = _FILE_PREFIX_WORDS.get(prefix, prefix + " ")
@@ -132,7 +138,7 @@ def cite_source(source: str | None, titles: Titles, short: bool = False) -> str:
 
 def titled(text: str | None, titles: Titles, short: bool = True) -> str:
     """Text that names manuals by file or number ('002_e8b0….txt 第 978 行', '002_e8b0….txt:978',
-    'manual 002:978', '002 第 978 行') with their titles instead (《众安健康服务介绍》第 978 行). For stored
+    '名单 002:978', '002 第 978 行') with their titles instead (《众安健康服务介绍》第 978 行). For stored
     provenance shown on a page; answers are worded with titles from the start (`cite_line`)."""
     if not text:
         return ""
@@ -146,7 +152,7 @@ def titled(text: str | None, titles: Titles, short: bool = True) -> str:
     if any(f in text for f in titles):
         out = _file_pattern(tuple(sorted(titles, key=len, reverse=True))).sub(
             lambda m: name(m.group(1)) + (f"第 {m.group(2)} 行" if m.group(2) else ""), text)
-    if "manual " not in out and " 第 " not in out:
+    if _MANUAL not in out and " 第 " not in out:
         return out  # nothing else to word (most stored evidence)
 
     def manual(m: re.Match) -> str:

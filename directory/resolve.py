@@ -374,9 +374,9 @@ def canonical_name(rows: list[Row]) -> str:
 
 
 def _printed(row: Row) -> str:
-    where = f"printed in {row.order[1]}:{row.order[2]}"
+    where = f"名单所印 {row.order[1]}:{row.order[2]}"
     if row.country == "中国" and clean_name(row.raw_name).split("(")[0] != row.norm.clean.split("(")[0]:
-        where += f" as {row.raw_name}, its place completed from the list's cells"
+        where += f"，印作 {row.raw_name}，地名按名单的省/市栏补全"
     return where
 
 
@@ -415,7 +415,7 @@ def canonical_name_with_source(rows: list[Row]) -> tuple[str, str]:
     source = _printed(first_seen[best])
     if not current:
         best, reasons = current_name(best)
-        source = f"renamed from {max(pool, key=lambda s: (len(s), pool[s], s))}: " + "; ".join(reasons)
+        source = f"由 {max(pool, key=lambda s: (len(s), pool[s], s))} 更名：" + "；".join(reasons)
     if campus and campus_key(normalize_name(best).campus) != campus_key(campus):
         best = f"{best}（{campus}）"  # a campus printed in brackets stays part of the site's name
     return best, source

@@ -140,6 +140,6 @@ def load_regions() -> dict[str, Region]:
     points = read_centroids()
     regions: dict[str, Region] = {}
     for code, div in load_divisions().items():
-        lat, lon, source = points.get(code, (None, None, "none"))
+        lat, lon, source = points.get(code, (None, None, "无"))
         regions[code] = Region(code, div.name, div.level, div.parent_adcode, lat, lon, source)
     return regions

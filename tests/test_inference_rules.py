@@ -26,12 +26,12 @@ def test_every_rule_is_validated_and_used_only_at_95_percent_of_10_examples(db):
 
 def test_every_fact_a_rule_infers_cites_a_rule_in_use(db):
     used = {r["rule"] for r in db.execute("SELECT rule FROM inference_rules WHERE used = 1")}
-    rows = db.execute("SELECT hospital_id, fact, value, class, source FROM facts WHERE source LIKE 'rule %.tsv:%' "
-                      "AND (source LIKE 'rule city_proper_rules.tsv:%' OR source LIKE 'rule grade_rules.tsv:%' "
-                      "OR source LIKE 'rule campus_rules.tsv:%' OR source LIKE 'rule district_rules.tsv:%')").fetchall()
+    rows = db.execute("SELECT hospital_id, fact, value, class, source FROM facts WHERE source LIKE '规则 %.tsv:%' "
+                      "AND (source LIKE '规则 city_proper_rules.tsv:%' OR source LIKE '规则 grade_rules.tsv:%' "
+                      "OR source LIKE '规则 campus_rules.tsv:%' OR source LIKE '规则 district_rules.tsv:%')").fetchall()
     assert len(rows) > 500
     for r in rows:
-        assert r["class"] == "inferred" and r["source"].removeprefix("rule ") in used, tuple(r)
+        assert r["class"] == "inferred" and r["source"].removeprefix("规则 ") in used, tuple(r)
 
 
 def test_a_city_named_hospital_without_a_district_is_in_the_city_proper_by_inference(db):
@@ -39,7 +39,7 @@ def test_a_city_named_hospital_without_a_district_is_in_the_city_proper_by_infer
                      "WHERE name = '郑州市第一人民医院'").fetchone()
     assert row["district"] is None
     assert (row["city_proper"], row["city_proper_class"]) == (1, "inferred")
-    assert row["city_proper_source"].startswith("rule city_proper_rules.tsv:") and "city-named" in row["city_proper_source"]
+    assert row["city_proper_source"].startswith("规则 city_proper_rules.tsv:") and "city-named" in row["city_proper_source"]
     # and the answer for 医疗垫付 says so: likely, never eligible on an inferred fact
     v = db.execute("SELECT v.verdict FROM verdicts v JOIN hospitals h ON h.id = v.hospital_id "
                    "WHERE h.name = '郑州市第一人民医院' AND v.service_id = '002-medical-advance'").fetchone()
@@ -52,7 +52,7 @@ def test_a_county_without_its_suffix_after_the_city_is_the_district(db):
     row = db.execute("SELECT district, district_class, district_source, city_proper, city_proper_source FROM hospitals "
                      "WHERE name = '青岛市胶州中心医院'").fetchone()
     assert (row["district"], row["district_class"], row["city_proper"]) == ("胶州市", "inferred", 0)
-    assert row["district_source"].startswith("rule district_rules.tsv:2 city-then-county")
+    assert row["district_source"].startswith("规则 district_rules.tsv:2 city-then-county")
     assert not row["city_proper_source"].startswith("rule city_proper_rules")
 
 
@@ -78,7 +78,7 @@ def test_a_rule_needs_ten_examples_and_95_percent():
     assert validation("r", "grade", "二级及以上", "", [(True, "x")] * 19 + [(False, "y")]).enabled
     v = validation("r", "grade", "二级及以上", "", [(True, "x")] * 18 + [(False, "y"), (False, "z")])
     assert isinstance(v, RuleValidation) and not v.enabled and v.disagreements == ("y", "z")
-    assert "18 agree, 2 disagree (90.0%); NOT used" in v.describe()
+    assert "18 个相符，2 个不符（90.0%）；不采用" in v.describe()
 
 
 HEADER = "rule\tsites\tpattern\tcity_proper\tevidence\n"
@@ -102,7 +102,7 @@ def test_a_campus_takes_the_range_of_its_institutions_stated_grade(db):
     row = db.execute("SELECT grade, grade_class, grade_source FROM hospitals "
                      "WHERE name = '中国医学科学院北京协和医院西单院区'").fetchone()
     assert (row["grade"], row["grade_class"]) == ("二级及以上", "inferred")  # its institution is 三级甲等 (stated)
-    assert row["grade_source"].startswith("rule campus_rules.tsv:2 campus-of-graded-institution")
+    assert row["grade_source"].startswith("规则 campus_rules.tsv:2 campus-of-graded-institution")
     rule = db.execute("SELECT * FROM inference_rules WHERE rule LIKE 'campus_rules.tsv:%'").fetchone()
     # Measured on the bundled build: 10 of 10 campuses of the 2020 list whose institution is graded 二级 or above
     # are graded 二级 or above themselves (four are 鹤矿医院's 分院).

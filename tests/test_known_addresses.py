@@ -32,7 +32,7 @@ def test_the_bundled_file_loads_and_every_row_says_something():
     assert len(rows) >= 400
     assert FILE.read_text(encoding="utf-8").split("\n", 1)[0] == HEADER
     for r in rows:
-        assert r.evidence and r.address and r.source == f"knowledge hospital_addresses.tsv:{r.line}"
+        assert r.evidence and r.address and r.source == f"知识文件 hospital_addresses.tsv:{r.line}"
     refs = [r.manual_ref for r in rows]
     assert len(refs) == len(set(refs))
 
@@ -73,8 +73,8 @@ def test_a_row_must_name_a_real_listing_with_its_printed_name(tmp_path, db):
     (good,) = read_known_addresses(_write(tmp_path, GOOD))
     facts = known_address_facts([good], listings, by_id)
     assert [(f.fact, f.value, f.klass, f.source) for f in facts] == [
-        ("district", "110101", "stated", "knowledge hospital_addresses.tsv:2"),
-        ("address", "北京市东城区帅府园1号", "stated", "knowledge hospital_addresses.tsv:2")]
+        ("district", "110101", "stated", "知识文件 hospital_addresses.tsv:2"),
+        ("address", "北京市东城区帅府园1号", "stated", "知识文件 hospital_addresses.tsv:2")]
     path = _write(tmp_path, GOOD.replace("000:308", "000:99999"))
     with pytest.raises(FactsError, match=rf"{path}:2: manual_ref 000:99999 is not a listing of any manual"):
         known_address_facts(read_known_addresses(path), listings, by_id)
@@ -111,12 +111,12 @@ def test_the_reviewed_address_weighs_below_the_sources_and_above_every_inference
     for stronger in ("list_cell", "import_address", "reference_address", "reference_county"):
         assert district_weight(stronger) == ("stated", district_weight(stronger)[1])
         assert district_weight(stronger)[1] > weight
-    known = Fact("h", "district", "110101", "stated", "knowledge hospital_addresses.tsv:2", "", weight)
-    county = Fact("h", "district", "110102", "stated", "reference fever_clinics_2020.tsv:9", "",
+    known = Fact("h", "district", "110101", "stated", "知识文件 hospital_addresses.tsv:2", "", weight)
+    county = Fact("h", "district", "110102", "stated", "参考数据 fever_clinics_2020.tsv:9", "",
                   district_weight("reference_county")[1])
-    point = Fact("h", "district", "110105", "inferred", "rule point-in-district", "", district_weight("point")[1])
-    name = Fact("h", "district", "110108", "inferred", "manual 001:1", "", district_weight("name")[1])
-    assert choose([known, county, point])[1].source.startswith("reference ")
+    point = Fact("h", "district", "110105", "inferred", "规则 point-in-district", "", district_weight("point")[1])
+    name = Fact("h", "district", "110108", "inferred", "名单 001:1", "", district_weight("name")[1])
+    assert choose([known, county, point])[1].source.startswith("参考数据 ")
     assert choose([known, point, name])[1] is not None and choose([known, point, name])[1].value == "110101"
 
 
@@ -124,14 +124,14 @@ def test_a_reviewed_address_is_the_address_only_where_no_source_gives_one(db):
     row = db.execute("SELECT address, address_source, district, district_source FROM hospitals WHERE name = '北京协和医院'"
                      ).fetchone()
     assert row["address"] == "北京市东城区帅府园1号" and row["district"] == "东城区"
-    assert row["address_source"].startswith("knowledge hospital_addresses.tsv:")
+    assert row["address_source"].startswith("知识文件 hospital_addresses.tsv:")
     # 内蒙古自治区人民医院: the 2020 list gives an address without a district; the reviewed row gives the
     # district, the 2020 address stays the address.
     row = db.execute("SELECT address, address_source, district, district_source FROM hospitals "
                      "WHERE name = '内蒙古自治区人民医院'").fetchone()
     assert row["address"] == "内蒙古呼和浩特市昭乌达路20号"
-    assert row["address_source"].startswith("reference fever_clinics_2020.tsv:")
-    assert row["district"] == "赛罕区" and row["district_source"].startswith("knowledge hospital_addresses.tsv:")
+    assert row["address_source"].startswith("参考数据 fever_clinics_2020.tsv:")
+    assert row["district"] == "赛罕区" and row["district_source"].startswith("知识文件 hospital_addresses.tsv:")
 
 
 def test_a_point_far_from_the_reviewed_district_is_rejected_and_stays_visible(db):
@@ -141,8 +141,8 @@ def test_a_point_far_from_the_reviewed_district_is_rejected_and_stays_visible(db
     assert (h["district"], h["district_class"]) == ("和平区", "stated")
     assert h["geo_precision"] == "district"
     point = db.execute("SELECT evidence, chosen FROM facts WHERE hospital_id = ? AND fact = 'point' "
-                       "AND source = 'wikidata Q17014231'", (h["id"],)).fetchone()
-    assert point["chosen"] == 0 and "rejected: 1.5 km outside the 和平区 polygon" in point["evidence"]
+                       "AND source = 'Wikidata Q17014231'", (h["id"],)).fetchone()
+    assert point["chosen"] == 0 and "不采用：在和平区多边形外 1.5 公里" in point["evidence"]
 
 
 def test_reviewed_addresses_agree_with_independent_evidence_on_the_real_build(registry):

@@ -57,11 +57,11 @@ def test_every_row_is_a_stated_fact_of_the_listed_hospital(db):
 def test_a_source_outweighs_a_reviewed_row(db):
     # 北京协和医院 (000:308) has a grade cell and a check row: the chosen grade cites the manual.
     row = db.execute("SELECT grade, grade_class, grade_source FROM hospitals WHERE name = '北京协和医院'").fetchone()
-    assert row["grade_source"].startswith("manual ")
+    assert row["grade_source"].startswith("名单 ")
     # 北京市积水潭医院 has no source for its grade: the reviewed row is the grade, stated, citing the file and line.
     row = db.execute("SELECT grade, grade_class, grade_source FROM hospitals WHERE name = '北京市积水潭医院'").fetchone()
     assert (row["grade"], row["grade_class"]) == ("三级甲等", "stated")
-    assert row["grade_source"].startswith("knowledge hospital_facts.tsv:")
+    assert row["grade_source"].startswith("知识文件 hospital_facts.tsv:")
 
 
 def test_reviewed_grades_agree_with_the_grades_sources_state(db):
@@ -73,7 +73,7 @@ def test_reviewed_grades_agree_with_the_grades_sources_state(db):
 
 def test_reviewed_facts_never_feed_a_rules_validation(db):
     for (disagreements,) in db.execute("SELECT disagreements FROM inference_rules WHERE disagreements IS NOT NULL"):
-        assert "knowledge " not in disagreements
+        assert "知识文件 " not in disagreements
 
 
 RULE_TERMS = ("min_grade", "public_only", "city_proper_only", "inpatient")

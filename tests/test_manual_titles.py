@@ -27,7 +27,7 @@ F000, F001, F002 = "000_6009e8a10b4647f4.txt", "001_d348e788b07f099c.txt", "002_
 ZHONGAN = "众安健康服务介绍"
 TIMEOUT = 15
 # A manual's file name (hashed), or a manual named only by its number ('002 第 413 行', 'manual 002:75').
-HASHED = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\d{3}_[0-9a-f]{16}|(?<![\w.])\d{3} 第 \d+ 行|\bmanual \d{3}:\d+")
+HASHED = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\d{3}_[0-9a-f]{16}|(?<![\w.])\d{3} 第 \d+ 行|名单 \d{3}:\d+|\bmanual \d{3}:\d+")
 # Fields for machines: file names and ids. Everything else a string holds is text someone may read.
 MACHINE_KEYS = {"source_file", "file", "id", "tables", "table_id", "listing_id", "coverage_entry_id", "parent_id",
                 "hospital_id", "service_id", "merged_into", "adcode", "city_adcode", "province_adcode"}
@@ -97,19 +97,29 @@ def test_a_line_is_cited_by_the_manuals_title(titles):
 
 
 @pytest.mark.parametrize("stored, words", [
-    ("manual 002:75", "《众安健康服务介绍（重疾绿通、"),
-    ("manual 000:308: grade cell '三甲'", "《中宏保险健康管理服务手册》第 308 行：grade cell '三甲'"),
-    (f"bracket in {F002}:151", "括号中的别称，《众安健康服务介绍（"),
-    (f"list {F000}:308", "名单写明，《中宏保险健康管理服务手册》第 308 行"),
+    ("名单 002:75", "《众安健康服务介绍（重疾绿通、"),
+    ("名单 000:308：等级栏 '三甲'", "《中宏保险健康管理服务手册》第 308 行：等级栏 '三甲'"),
+    (f"括号中的别称 {F002}:151", "括号中的别称，《众安健康服务介绍（"),
+    (f"名单写明 {F000}:308", "名单写明，《中宏保险健康管理服务手册》第 308 行"),
+    (f"名单所印 {F000}:308", "名单所印，《中宏保险健康管理服务手册》第 308 行"),
     (f"{F001}:398", "《都汇康健增值服务手册》第 398 行"),
-    ("reference fever_clinics_2020.tsv:12", "参考数据《2020 年发热门诊医院名单（各省卫健委公告汇编）》第 12 行"),
-    ("knowledge hospital_facts.tsv:101", "审核过的知识文件 hospital_facts.tsv 第 101 行"),
-    (f"rule ownership_rules.tsv:2 military: '军区' (name as written at {F002}:1788)", "规则 ownership_rules.tsv:2"),
+    ("参考数据 fever_clinics_2020.tsv:12", "参考数据《2020 年发热门诊医院名单（各省卫健委公告汇编）》第 12 行"),
+    ("知识文件 hospital_facts.tsv:101", "审核过的知识文件 hospital_facts.tsv 第 101 行"),
+    (f"规则 ownership_rules.tsv:2 military：'军区'（{F002}:1788 所写的名称）",
+     "规则 ownership_rules.tsv:2 military：'军区'（《众安健康服务介绍（"),
+    ("规则 campus_rules.tsv:2 campus-of-graded-institution：'北京积水潭医院新龙泽院区' 是北京市积水潭医院的院区，"
+     "该院等级为三级甲等（来源载明，名单 000:308）",
+     "规则 campus_rules.tsv:2 campus-of-graded-institution：'北京积水潭医院新龙泽院区' 是北京市积水潭医院的院区，"
+     "该院等级为三级甲等（来源载明，《中宏保险健康管理服务手册》第 308 行）"),
     ("名单所列的省/市栏", "名单所列的省/市栏"),
-    (f"bilingual name in {F000}:368", "中英文名称，《中宏保险健康管理服务手册》第 368 行"),
-    ("must_link.tsv: same site as 北京积水潭医院新街口院区",
+    (f"中英文名称 {F000}:368", "中英文名称，《中宏保险健康管理服务手册》第 368 行"),
+    ("must_link.tsv：与 北京积水潭医院新街口院区 为同一院址",
      "审核过的知识文件 must_link.tsv：与“北京积水潭医院新街口院区”是同一家医院"),
-    ("wikidata Q2212928 (wikidata_links.tsv line 447)", "Wikidata Q2212928（《登记册医院与 Wikidata 条目的审核对应表》第 447 行）"),
+    ("Wikidata Q2212928（wikidata_links.tsv:447）", "Wikidata Q2212928（《登记册医院与 Wikidata 条目的审核对应表》第 447 行）"),
+    ("Wikidata Q30254053：「Peking University Cancer Hospital」（http://www.bjcancer.org/）经 wikidata_links.tsv:5 审核"
+     "与名单 000:311「北京大学肿瘤医院」为同一院址",
+     "Wikidata Q30254053：「Peking University Cancer Hospital」（http://www.bjcancer.org/）经 《登记册医院与 Wikidata "
+     "条目的审核对应表》第 5 行 审核与《中宏保险健康管理服务手册》第 311 行「北京大学肿瘤医院」为同一院址"),
 ])
 def test_stored_provenance_is_worded_by_the_library(titles, stored, words):
     got = cite_source(stored, titles)
@@ -125,6 +135,67 @@ def test_every_stored_alias_and_fact_source_is_worded_in_chinese(db, titles):
     assert len(sources) > 100
     bad = {s: cite_source(s, titles) for s in sources if english.search(cite_source(s, titles))}
     assert not bad, list(bad.items())[:5]
+
+
+# A stored source: a Chinese word for its kind, then what makes it citable (directory/provenance.py).
+SOURCE_GRAMMAR = re.compile(r"^(名单 \d{3}:\d+|(参考数据|知识文件|导入名单) [\w.-]+:\d+|地理编码缓存 \S+|Wikidata Q\d+"
+                            r"|规则 (?:[\w.-]+\.tsv:\d+ )?[a-z][a-z_-]*)$")
+SOURCE_COLUMNS = ("geo_source", "grade_source", "district_source", "city_proper_source", "ownership_source",
+                  "facility_type_source", "inpatient_source", "address_source")
+# Every English word the library once wrote around its evidence ('rule city-centroid: centroid of 沈阳市 …',
+# "manual 000:308: grade cell '三甲'", 'wikidata Q1: … linked to manual 000:311 … as same site', …).
+FRAME_WORDS = re.compile(
+    r"(?<![A-Za-z0-9_'./-])(rule|manual|reference|knowledge|wikidata|centroid|grade cell|linked|listed|same site|"
+    r"Validated|stated|says|concludes|applies|lies|inside|outside|polygons?|every|reviewed|printed|bracket|bilingual|"
+    r"renamed|capital|population-weighted|converted|centre|representative|campus|address|weights|chosen|accepted|"
+    r"rejected|used|ownership|coordinates|column|covers|point|callers|km|as of|name as written)(?![A-Za-z0-9_'-])")
+QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|https?://[^\s（）]+")
+
+
+def _data_file_texts() -> list[str]:
+    """The reviewed knowledge files' own evidence notes, which the registry quotes as written (longest first)."""
+    import csv
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts: set[str] = set()
+    for path in [*(root / "directory" / "knowledge").glob("*.tsv"), *(root / "geodata" / "data").glob("*.tsv"),
+                 root / "sources" / "reference" / "wikidata_links.tsv"]:
+        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t"):
+            texts |= {v for k, v in row.items() if k in ("evidence", "rationale") and v and len(v) > 3}
+    return sorted(texts, key=len, reverse=True)
+
+
+def test_stored_evidence_is_written_in_chinese(db):
+    """Every source and evidence string the registry stores (hospitals' *_source and conflict columns, the facts
+    table, aliases, overseas places, inference rules): its source is a Chinese provenance word with a citable
+    reference, and no English word of the library's own wording is left outside quoted labels, URLs,
+    identifiers and the reviewed files' own notes. (A *_source column is its chosen fact's source and evidence,
+    cut to a length: its words are checked in the facts table.)"""
+    sources = {r[0] for r in db.execute("select distinct source from facts")}
+    assert len(sources) > 50
+    assert not [s for s in sources if not SOURCE_GRAMMAR.match(s)], [s for s in sources if not SOURCE_GRAMMAR.match(s)][:5]
+    for col in SOURCE_COLUMNS:
+        heads = {r[0].split("：", 1)[0] for r in db.execute(f"select {col} from hospitals where {col} is not null")}
+        assert heads and not [h for h in heads if not SOURCE_GRAMMAR.match(h)], (col, sorted(heads)[:5])
+    texts = [r[0] for r in db.execute(
+        "select evidence from facts union select source from aliases union select name_source from hospitals "
+        "union select place_conflict from hospitals union select grade_conflict from hospitals "
+        "union select coord_source from overseas_places union select evidence from overseas_places "
+        "union select disagreements from inference_rules union select coord_source from regions") if r[0]]
+    assert len(texts) > 5000
+    notes = _data_file_texts()
+    bad = []
+    for text in texts:
+        rest = text
+        for note in notes:
+            if note in rest:
+                rest = rest.replace(note, "")
+        rest = QUOTED.sub("", rest)
+        if m := FRAME_WORDS.search(rest):
+            bad.append((m.group(0), text))
+    assert not bad, bad[:5]
 
 
 def test_text_naming_a_manual_by_file_or_number_is_titled(titles):

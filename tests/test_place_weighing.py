@@ -22,13 +22,13 @@ def test_a_site_placed_elsewhere_by_a_list_is_placed_by_the_weight_of_evidence(d
     row = db.execute("SELECT city, place_conflict FROM hospitals WHERE id = ?", (hospital_at(ref),)).fetchone()
     assert row["city"] == city
     # the list's city stays visible as a conflict
-    assert conflict_with in (row["place_conflict"] or "") and f"chosen {city}" in row["place_conflict"]
+    assert conflict_with in (row["place_conflict"] or "") and f"选定{city}" in row["place_conflict"]
 
 
 def test_a_manual_printing_one_table_three_times_states_each_row_once(db, hospital_at):
     # 002 prints 天佑医院 under 咸宁 at lines 434, 1984 and 4172: one statement of weight 3, not 9.
     conflict = db.execute("SELECT place_conflict FROM hospitals WHERE id = ?", (hospital_at("002:434"),)).fetchone()[0]
-    assert "咸宁市 (3)" in conflict
+    assert "咸宁市（3）" in conflict
     assert hospital_at("002:434") == hospital_at("002:1984") == hospital_at("002:4172")
 
 
@@ -66,7 +66,7 @@ def test_a_2020_row_with_its_city_in_front_links_once_placed(db):
 def test_reviewed_city_facts_cite_their_row(db, hospital_at):
     facts = db.execute("SELECT value, class, source, chosen FROM facts WHERE hospital_id = ? AND fact = 'city'",
                        (hospital_at("002:434"),)).fetchall()
-    reviewed = [f for f in facts if f["source"].startswith("knowledge hospital_cities.tsv:")]
+    reviewed = [f for f in facts if f["source"].startswith("知识文件 hospital_cities.tsv:")]
     assert reviewed and {(f["value"], f["class"]) for f in reviewed} == {("420100", "stated")}
 
 

@@ -116,12 +116,12 @@ def test_grades_are_normalized_with_a_source(db):
     stated = {"三级特等", "三级甲等", "三级乙等", "三级丙等", "三级", "二级甲等", "二级乙等", "二级丙等", "二级",
               "一级甲等", "一级乙等", "一级丙等", "一级", "未定级"}
     # a source states a grade; a reviewer (knowledge/hospital_facts.tsv) may state only a lower bound
-    assert rows and {g for g, s, c in rows if c == "stated" and not s.startswith("knowledge ")} <= stated
-    assert {g for g, s, c in rows if c == "stated" and s.startswith("knowledge ")} <= stated | {"二级及以上"}
+    assert rows and {g for g, s, c in rows if c == "stated" and not s.startswith("知识文件 ")} <= stated
+    assert {g for g, s, c in rows if c == "stated" and s.startswith("知识文件 ")} <= stated | {"二级及以上"}
     assert {g for g, _, c in rows if c == "inferred"} <= {"二级及以上"}  # a range, never a class
-    assert all(src.startswith(("manual ", "reference ", "import ", "knowledge hospital_facts.tsv:"))
+    assert all(src.startswith(("名单 ", "参考数据 ", "导入名单 ", "知识文件 hospital_facts.tsv:"))
                for _, src, c in rows if c == "stated")
-    assert all(src.startswith(("rule grade_rules.tsv:", "rule campus_rules.tsv:")) for _, src, c in rows
+    assert all(src.startswith(("规则 grade_rules.tsv:", "规则 campus_rules.tsv:")) for _, src, c in rows
                if c == "inferred")
     unknown = db.execute("SELECT count(*) FROM hospitals WHERE grade IS NULL AND grade_source IS NOT NULL")
     assert unknown.fetchone()[0] == 0

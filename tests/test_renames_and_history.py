@@ -164,7 +164,7 @@ def test_current_names_on_the_registry(db):
                           "WHERE l.source_file LIKE ? AND l.line = ?", (f"{doc}_%", line)).fetchone()
 
     assert name_of("002", 746)[0] == "空军军医大学西京医院"  # printed by 004:397, chosen over the old 002:746
-    assert name_of("002", 746)[1].startswith("printed in 004")
+    assert name_of("002", 746)[1].startswith("名单所印 004")
     assert name_of("000", 353)[0] == "西部战区总医院"  # derived: no manual prints the current name
     assert "renames.tsv" in name_of("000", 353)[1]
     assert name_of("002", 152)[0] == name_of("002", 2637)[0]  # 海军总医院 = 解放军总医院第六医学中心

@@ -149,7 +149,7 @@ def test_non_mainland_hospitals(db):
     tokyo = {r[0] for r in db.execute("select name from hospitals where city = '东京'")}
     assert {"东京大学医学部附属医院", "圣路加国际医院"} <= tokyo  # by name; by Wikidata point (inferred)
     english = db.execute("select count(*) from aliases a join hospitals h on h.id = a.hospital_id "
-                         "where h.country != '中国' and a.source like 'wikidata%'").fetchone()[0]
+                         "where h.country != '中国' and a.source like 'Wikidata%'").fetchone()[0]
     assert english >= 40
     assert db.execute("select count(*) from overseas_places").fetchone()[0] == len(load_places())
 

@@ -147,8 +147,8 @@ def test_mainland_points_lie_in_their_city_and_known_district(linked, registry):
                 and divisions[h["adcode"]].level == "district":
             if inside_margin_km(districts[h["adcode"]], lat, lon) < -BOUNDARY_KM:
                 rejected = conn.execute("SELECT evidence FROM facts WHERE hospital_id = ? AND fact = 'point' "
-                                        "AND source = ? AND chosen = 0", (h["id"], f"wikidata {link['qid']}"))
-                assert "rejected" in (rejected.fetchone() or [""])[0], (link["qid"], link["manual_ref"], h["district"])
+                                        "AND source = ? AND chosen = 0", (h["id"], f"Wikidata {link['qid']}"))
+                assert "不采用" in (rejected.fetchone() or [""])[0], (link["qid"], link["manual_ref"], h["district"])
         checked += 1
     conn.close()
     assert checked > 400

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from api.datasette_support import SERVICE_COLUMNS, SOURCE_COLUMNS, config, link, names, row_url, value_label
 from directory.manual_titles import cite_source, shorten_quoted_titles
+from directory.provenance import PREFIX
 
 _HOSPITAL_ID_COLUMNS = {"review_queue": ("hospital_a", "hospital_b")}
 
@@ -83,8 +84,8 @@ def render_cell(row, value, column, table, database, datasette):
             return link(row_url(datasette, database, "hospitals", _get(row, "医院编号")), str(raw))
         if table is None and column.startswith("医院编号"):
             return link(row_url(datasette, database, "hospitals", raw), str(raw), cls="hospital-id")
-        if isinstance(raw, str) and (".txt" in raw or "manual " in raw):
-            # stored provenance that names a manual by its file ('002_….txt:978', 'manual 000:308: grade cell …')
+        if isinstance(raw, str) and (".txt" in raw or PREFIX["manual"] in raw):
+            # stored provenance that names a manual by its file or number ("002_….txt:978", "名单 000:308：等级栏 …")
             n = await names(datasette, database)
             words = cite_source(raw, n.sources, short=True)
             if words != raw:

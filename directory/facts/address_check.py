@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from directory import provenance
+from directory.facts.district import ADDRESS_EVIDENCE
 from directory.facts.knowledge import district_weight
 from directory.facts.known_addresses import KnownAddress, known_addresses
 from directory.facts.point import BOUNDARY_KM, district_from_point
@@ -76,26 +78,26 @@ def _independent_facts(conn: sqlite3.Connection, hid: str, city: str,
                        points: list[tuple[str, float, float]]) -> list[Fact]:
     facts = [Fact(hid, "district", r[0], r[1], r[2], r[3], r[4])
              for r in conn.execute("SELECT value, class, source, evidence, 1 FROM facts WHERE hospital_id = ? AND "
-                                   "fact = 'district' AND source NOT LIKE 'knowledge %'", (hid,))
+                                   "fact = 'district' AND source NOT LIKE ?", (hid, provenance.PREFIX["knowledge"] + "%"))
              if city_of(r[0]) == city]
     # The facts table keeps no weights: each candidate's kind (hence its weight) is read from its source.
     weighted = []
     for f in facts:
-        if f.source.startswith("reference "):
-            kind = "reference_address" if f.evidence.startswith("address ") else "reference_county"
-        elif f.source.startswith("import ") and f.evidence.startswith("address "):
+        if provenance.is_kind(f.source, "reference"):
+            kind = "reference_address" if f.evidence.startswith(ADDRESS_EVIDENCE) else "reference_county"
+        elif provenance.is_kind(f.source, "import") and f.evidence.startswith(ADDRESS_EVIDENCE):
             kind = "import_address"
         elif f.klass == "stated":
             kind = "list_cell"
-        elif f.source == "rule campus-place":
+        elif f.source == provenance.rule_ref("campus-place"):
             kind = "campus"
-        elif f.source == "rule point-in-district":
+        elif f.source == provenance.rule_ref("point-in-district"):
             continue  # recomputed below from every same-site point
         else:
             kind = "name"
         weighted.append(Fact(hid, "district", f.value, f.klass, f.source, f.evidence, district_weight(kind)[1]))
     for qid, lat, lon in points:
-        found = district_from_point(hid, lat, lon, city, f"wikidata {qid}")
+        found = district_from_point(hid, lat, lon, city, provenance.wikidata_ref(qid))
         if found:
             weighted.append(found)
     return weighted
@@ -136,9 +138,9 @@ def describe(agreements: list[Agreement], distances: list[PointDistance]) -> lis
     by_kind: dict[str, list[bool]] = defaultdict(list)
     for a in agreements:
         for f in a.evidence:
-            kind = ("2020 list" if f.source.startswith("reference ") else
-                    "point ≥ 1 km inside" if f.source == "rule point-in-district" else
-                    "campus" if f.source == "rule campus-place" else
+            kind = ("2020 list" if provenance.is_kind(f.source, "reference") else
+                    "point ≥ 1 km inside" if f.source == provenance.rule_ref("point-in-district") else
+                    "campus" if f.source == provenance.rule_ref("campus-place") else
                     "list/import cell" if f.klass == "stated" else "name")
             by_kind[kind].append(f.value == a.row.district)
     for kind, results in sorted(by_kind.items()):

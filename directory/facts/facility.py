@@ -6,6 +6,7 @@ has beds by definition): inpatient = 1. Otherwise both stay unknown.
 """
 from __future__ import annotations
 
+from directory import provenance
 from directory.facts.knowledge import facility_grammar
 from directory.facts.names import without_brackets
 from directory.facts.records import Fact
@@ -20,13 +21,13 @@ def candidates(hid: str, name: str) -> list[Fact]:
         m = rule.pattern.search(text)
         if not m:
             continue
-        why = f"'{m.group(0)}' in '{text}' — {rule.evidence}"
+        why = f"'{text}' 中有 '{m.group(0)}'——{rule.evidence}"
         if not type_done and rule.values["facility_type"]:
-            out.append(Fact(hid, "facility_type", rule.values["facility_type"], "inferred", f"rule {rule.rule_id}",
-                            why))
+            out.append(Fact(hid, "facility_type", rule.values["facility_type"], "inferred",
+                            provenance.rule_ref(rule.rule_id), why))
             type_done = True
         if not inpatient_done and rule.values["inpatient"]:
-            out.append(Fact(hid, "inpatient", rule.values["inpatient"], "inferred", f"rule {rule.rule_id}", why))
+            out.append(Fact(hid, "inpatient", rule.values["inpatient"], "inferred", provenance.rule_ref(rule.rule_id), why))
             inpatient_done = True
         if type_done and inpatient_done:
             break

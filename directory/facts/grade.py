@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from directory import provenance
 from directory.facts.knowledge import GradeRule, campus_rules, grade_rules, grade_vocabulary, list_statements
 from directory.facts.names import own_places, without_brackets
 from directory.facts.records import Fact
@@ -24,7 +25,7 @@ def cell_candidates(hid: str, listing: dict, source: str) -> list[Fact]:
     grade = normalize_grade(listing.get("raw_grade"))
     if not grade:
         return []
-    return [Fact(hid, "grade", grade, "stated", source, f"grade cell '{listing['raw_grade']}'", W_CELL)]
+    return [Fact(hid, "grade", grade, "stated", source, f"等级栏 '{listing['raw_grade']}'", W_CELL)]
 
 
 def statement_candidates(hid: str, listing: dict, source: str) -> list[Fact]:
@@ -32,9 +33,8 @@ def statement_candidates(hid: str, listing: dict, source: str) -> list[Fact]:
     out = []
     for st in list_statements():
         if st.accepted and st.fact == "grade" and st.table_id == listing.get("table_id"):
-            out.append(Fact(hid, "grade", st.value, "stated", f"manual {st.doc}:{st.line}",
-                            f"covers every row of {st.table_id}, which lists this hospital at {source} "
-                            f"({st.ref})", W_STATEMENT))
+            out.append(Fact(hid, "grade", st.value, "stated", provenance.doc_ref(st.doc, st.line),
+                            f"适用于 {st.table_id} 的每一行，该表在 {source} 列有本院（{st.ref}）", W_STATEMENT))
     return out
 
 
@@ -52,7 +52,7 @@ def reference_candidates(hid: str, level: str, source: str, date: str) -> list[F
         return []
     term = grade_vocabulary()[level.strip()]
     return [Fact(hid, "grade", grade, "stated", source,
-                 f"level '{level}' as of {date} ({term.ref}: {term.evidence})", W_REFERENCE)]
+                 f"等级 '{level}'（{date}）（{term.ref}：{term.evidence}）", W_REFERENCE)]
 
 
 def unmapped_levels(levels: list[str]) -> list[str]:
@@ -79,8 +79,8 @@ class RuleCheck:
         return self.validation.enabled
 
     def describe(self) -> str:
-        stated = ", ".join(f"{g} {n}" for g, n in self.counts)
-        return f"stated says {stated or 'nothing'}; {self.validation.describe()}"
+        stated = "、".join(f"{g} {n} 家" for g, n in self.counts)
+        return f"来源载明的等级：{stated or '无'}；{self.validation.describe()}"
 
 
 def _level(grade: str) -> str:
@@ -133,7 +133,7 @@ def validate_rules(examples: list[tuple[str, str, str, str | None]]) -> dict[str
         for name, stated, source, city in examples:
             if rule_matches(rule, name, city):
                 counts[_level(stated)] = counts.get(_level(stated), 0) + 1
-                outcomes.append((agrees(rule.grade, stated), f"{name} ({stated}, {source})"))
+                outcomes.append((agrees(rule.grade, stated), f"{name}（{stated}，{source}）"))
         out[rule.rule_id] = RuleCheck(rule, tuple(sorted(counts.items(), key=lambda kv: -kv[1])),
                                       validation(rule.rule_id, "grade", rule.grade, rule.evidence, outcomes))
     return out
@@ -145,8 +145,8 @@ def rule_candidates(hid: str, name: str, city: str | None, checks: dict[str, Rul
     for rule in grade_rules():
         check = checks.get(rule.rule_id)
         if check and check.enabled and rule_matches(rule, name, city):
-            return [Fact(hid, "grade", rule.grade, "inferred", f"rule {rule.rule_id}",
-                         f"'{text}': {rule.evidence} Validated: {check.describe()}", 1)]
+            return [Fact(hid, "grade", rule.grade, "inferred", provenance.rule_ref(rule.rule_id),
+                         f"'{text}'：{rule.evidence} 验证：{check.describe()}", 1)]
     return []
 
 
@@ -188,8 +188,8 @@ def validate_campus_rule(campuses: list[tuple[str, str, str, str]],
         key = institution_key(name, city)
         inst = institutions.get((city, key)) if key else None
         if inst and at_least_second(inst[1]):
-            outcomes.append((at_least_second(stated), f"{name} ({stated}, {source}; institution {inst[0]} "
-                                                      f"{inst[1]}, {inst[2]})"))
+            outcomes.append((at_least_second(stated), f"{name}（{stated}，{source}；所属机构 {inst[0]} "
+                                                      f"{inst[1]}，{inst[2]}）"))
     return validation(rule.rule_id, "grade", rule.conclusion, rule.evidence, outcomes)
 
 
@@ -199,6 +199,6 @@ def campus_candidate(hid: str, name: str, parent_name: str, parent_grade: Fact,
     if check is None or not check.enabled or parent_grade.klass != "stated" or not at_least_second(parent_grade.value):
         return []
     rule = campus_rules()[CAMPUS_RULE]
-    return [Fact(hid, "grade", rule.conclusion, "inferred", f"rule {rule.rule_id}",
-                 f"'{name}' is a campus of {parent_name}, whose grade is {parent_grade.value} (stated, "
-                 f"{parent_grade.source}): {rule.evidence} Validated: {check.describe()}", 1)]
+    return [Fact(hid, "grade", rule.conclusion, "inferred", provenance.rule_ref(rule.rule_id),
+                 f"'{name}' 是{parent_name}的院区，该院等级为{parent_grade.value}（来源载明，"
+                 f"{parent_grade.source}）：{rule.evidence} 验证：{check.describe()}", 1)]

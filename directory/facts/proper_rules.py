@@ -25,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from directory import provenance
 from directory.facts.city_proper import is_urban_district
 from directory.facts.district import _county_in_city, campus_texts
 from directory.facts.knowledge import ProperRule, city_proper_rules
@@ -144,7 +145,7 @@ def validate(examples: list[ProperExample]) -> dict[str, RuleValidation]:
         for ex in examples:
             if matches(rule, ex.name, ex.city, ex.campus):
                 outcomes.append((ex.city_proper == (rule.value == "1"),
-                                 f"{ex.name} ({names.get(ex.district, ex.district)}, {ex.source})"))
+                                 f"{ex.name}（{names.get(ex.district, ex.district)}，{ex.source}）"))
         out[rule.rule_id] = validation(rule.rule_id, "city_proper", "在市辖区" if rule.value == "1" else "不在市辖区",
                                        rule.evidence, outcomes)
     return out
@@ -156,6 +157,6 @@ def candidates(hid: str, name: str, city: str, campus: bool, checks: dict[str, R
         check = checks.get(rule.rule_id)
         if check and check.enabled and matches(rule, name, city, campus):
             city_name = place_index().names.get(city, city)
-            return [Fact(hid, "city_proper", rule.value, "inferred", f"rule {rule.rule_id}",
-                         f"'{name}' ({city_name}): {rule.evidence} Validated: {check.describe()}", W_NAME_RULE)]
+            return [Fact(hid, "city_proper", rule.value, "inferred", provenance.rule_ref(rule.rule_id),
+                         f"'{name}'（{city_name}）：{rule.evidence} 验证：{check.describe()}", W_NAME_RULE)]
     return []

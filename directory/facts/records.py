@@ -3,14 +3,17 @@
 Classes (DESIGN.md "Facts carry their evidence"): `stated` — a source says it about this hospital
 (a list cell, a reference register, an import column, a Wikidata item linked by review); `inferred` —
 derived by a documented rule (name grammar, a point inside a polygon, a centroid). Unknown is the
-absence of any fact. Sources are written as `manual NNN:LINE`, `reference FILE:LINE`, `wikidata Qxxx`,
-`rule RULE-ID`, `import FILE:LINE`, `geocode FILE:LINE`.
+absence of any fact. Sources are written in the registry's Chinese provenance words (directory/provenance.py):
+`名单 NNN:LINE`, `参考数据 FILE:LINE`, `知识文件 FILE:LINE`, `Wikidata Qxxx`, `规则 RULE-ID`, `导入名单 FILE:LINE`,
+`地理编码缓存 FILE:LINE`.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from directory import provenance
 
 FactKind = Literal["city", "district", "city_proper", "point", "address", "grade", "ownership", "facility_type",
                    "inpatient"]
@@ -32,7 +35,7 @@ class Fact:
     fact: FactKind
     value: str
     klass: FactClass
-    source: str  # where it comes from: 'manual 002:75', 'reference fever_clinics_2020.tsv:12', 'rule …'
+    source: str  # where it comes from: '名单 002:75', '参考数据 fever_clinics_2020.tsv:12', '规则 …'
     evidence: str  # the text that supports it (a cell, an address, a rule's match)
     weight: int = 1  # strength within its class (documented per module); decides between candidates
     chosen: bool = False
@@ -44,8 +47,8 @@ class Fact:
 
 
 def manual_ref(source_file: str, line: int) -> str:
-    """'002_e8b0….txt', 75 → 'manual 002:75' (a manual's short id is its first three characters)."""
-    return f"manual {source_file[:3]}:{line}"
+    """'002_e8b0….txt', 75 → '名单 002:75' (a manual's short id is its first three characters)."""
+    return provenance.manual_ref(source_file, line)
 
 
 def choose(candidates: Iterable[Fact]) -> tuple[list[Fact], Fact | None]:

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from directory import provenance
 from directory.facts.records import FactsError
 from geodata.place_index import place_index
 from geodata.places import resolve_place
@@ -21,8 +22,8 @@ FEVER_COLUMNS = ("province", "city", "county", "name", "level", "designated", "a
 FEVER_PROVENANCE = {
     "title": "2020 年发热门诊医院名单（各省卫健委公告汇编）",
     "date": "2020-01-25",
-    "origin": "reference: hhui64/wuhan2020map src/assets/json/data_20200211030250.json (commit fd2a2777, MIT), "
-              "compiled from provincial health commissions' fever-clinic announcements, 2020-01-21…25",
+    "origin": "参考数据：hhui64/wuhan2020map src/assets/json/data_20200211030250.json（commit fd2a2777，MIT），"
+              "汇编自各省卫健委的发热门诊公告，2020-01-21…25",
 }
 # resolve_name scores 100 for the same text and 98 for the same normalized name with the same places.
 # 95 ('same core') is not enough here: on this list it linked 哈尔滨市阿城区中医医院 to 黑龙江省中医医院 and
@@ -49,7 +50,7 @@ class ReferenceRow:
 
     @property
     def ref(self) -> str:
-        return f"reference {self.file}:{self.line}"
+        return provenance.reference_ref(self.file, self.line)
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,8 @@ def link_rows(placed: list[PlacedRow], index, min_score: float = LINK_MIN_SCORE)
         at = district_from_address(p.row.address, p.city_adcode).district if p.row.address else None
         if any(c and c != named for c in (p.county_adcode, at)):
             continue  # the row's county or address must name the county the hospital's own name states
-        links.append(Link(p, best["id"], best["score"], f"with its city in front: {city_name}{p.row.name}; "
-                          + "; ".join(best["reasons"])))
+        links.append(Link(p, best["id"], best["score"], f"名称前加上所在城市：{city_name}{p.row.name}；"
+                          + "；".join(best["reasons"])))
     return links
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from directory import provenance
 from directory.facts.records import FactsError
 from directory.knowledge import KnowledgeError, read_tsv
 from geodata.place_index import place_index
@@ -29,7 +30,7 @@ class ReviewedRow:
 
     @property
     def source(self) -> str:
-        return f"knowledge {self.file}:{self.line}"
+        return provenance.knowledge_ref(self.file, self.line)
 
     @property
     def manual_ref(self) -> str:

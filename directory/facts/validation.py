@@ -39,10 +39,10 @@ class RuleValidation:
         return self.applicable >= RULE_MIN_SUPPORT and self.agree >= RULE_MIN_AGREEMENT * self.applicable
 
     def describe(self) -> str:
-        state = "used" if self.enabled else "NOT used"
-        return (f"concludes {self.conclusion}; applies to {self.applicable} stated examples: {self.agree} agree, "
-                f"{self.disagree} disagree ({self.share:.1%}); {state} (needs ≥ {RULE_MIN_SUPPORT} examples and "
-                f"≥ {RULE_MIN_AGREEMENT:.0%})")
+        state = "采用" if self.enabled else "不采用"
+        return (f"结论 {self.conclusion}；适用于 {self.applicable} 个来源载明的实例：{self.agree} 个相符，"
+                f"{self.disagree} 个不符（{self.share:.1%}）；{state}（须至少 {RULE_MIN_SUPPORT} 个实例且"
+                f"相符率至少 {RULE_MIN_AGREEMENT:.0%}）")
 
     def row(self) -> dict:
         """The `inference_rules` table row."""
