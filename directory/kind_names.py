@@ -7,7 +7,8 @@ name of its own (北京新世纪儿童医院) or a number (深圳市第二人民
 - two or more: the name is ambiguous among them;
 - one, of a specialist kind (儿童医院, 口腔医院): that is the hospital people mean;
 - one, of a kind every county has its own of (人民医院, 中医医院, 妇幼保健院: county_kinds.tsv): only a
-  suggestion, because the caller may mean a county's hospital the manuals do not list.
+  suggestion, because the caller may mean a county's hospital the manuals do not list. For those kinds a
+  name with a word of its own counts too (东莞市太平人民医院: 太平 is a town the gazetteer lacks).
 
 Pure functions over names; lookup.py brings the registry.
 """
@@ -47,9 +48,8 @@ def _kinds_by_form() -> dict[str, str]:
         forms[word].add(kind)
         forms[kind].add(kind)
         if kind != "人民医院":  # 人民 and 人医 alone are no kind people say
-            stem = type_forms(kind)[1]
-            for form in (stem, stem + "院"):
-                if len(form) >= 2:
+            for form in type_forms(kind)[1:]:
+                if len(form) >= 2 and not (len(form) == 2 and form.endswith("院")):  # 妇院, 肿院: too short to tell
                     forms[form].add(kind)
     return {form: next(iter(kinds)) for form, kinds in forms.items() if len(kinds) == 1}
 
@@ -67,10 +67,12 @@ def names_a_kind_only(text: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 14)
-def carried_kind(name: str) -> str | None:
+def carried_kind(name: str, named: bool = False) -> str | None:
     """The kind a hospital's name is, when it is nothing more than that kind with places, an owner or 附属
     before it: 北京大学肿瘤医院 and 中国医学科学院附属肿瘤医院 carry 肿瘤医院; 北京新世纪儿童医院 (a proper name) and
-    深圳市第二人民医院 (a number) carry none."""
+    深圳市第二人民医院 (a number) carry none. `named`: a word of its own is allowed too (东莞市太平人民医院, 上海市
+    光华中西医结合医院) — for the kinds every county and town has, whose place words (太平 is a town) the
+    gazetteer does not know; a number never is."""
     segs = segments(name)
     if not segs or segs[-1].kind != "type":
         return None
@@ -78,7 +80,8 @@ def carried_kind(name: str) -> str | None:
     if kind in _NO_KIND:
         return None
     # Words after the owner (the hospital's own words) may only be places; the owner's may be anything.
-    return kind if all(s.kind == "place" for s in segs[:-1] if s.own) else None
+    allowed = ("place", "proper") if named else ("place",)
+    return kind if all(s.kind in allowed for s in segs[:-1] if s.own) else None
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
@@ -52,6 +53,7 @@ from directory.names import (
     preload,
 )
 from directory.short_names import name_variants, query_form, says, segments
+from directory.soundalike_chars import sounds_alike
 from directory.text_fold import fold_text
 
 Status = Literal["matched", "ambiguous", "not_found"]
@@ -230,23 +232,24 @@ def _homophone(q: NormalizedName, cand: NormalizedName) -> bool:
     return same * 2 >= len(q.core) and _reading(q.core) == _reading(cand.core)
 
 
-def _lookalike(q: NormalizedName, cand: NormalizedName, province: str | None = None) -> tuple[str, str, int] | None:
-    """(query text, candidate text, position) when a name of four or more characters has one look-alike
-    character in place of a candidate's — in the cores (华西医阮 for 华西医院, 湘稚 for 湘雅) or in the whole names
-    (中山大学付属第一医院, 哈尔宾医科大学…) — else None. Never inside the candidate's kind of hospital (胸科/肺科医院
-    are two hospitals), nor where the changed place name is another place of the caller's province (天律 for
-    天津 is a typo; a real place nearby would be another hospital); lookalike_chars.py keeps numbers and
-    directions out."""
+def _one_character_typo(q: NormalizedName, cand: NormalizedName, similar: Callable[[str, str], bool],
+                        province: str | None = None, in_kind: bool = False) -> tuple[str, str, int] | None:
+    """(query text, candidate text, position) when a name of four or more characters has one character in
+    place of a candidate's that is `similar` to it — in the cores (华西医阮 for 华西医院, 湘稚 for 湘雅) or in the
+    whole names (中山大学付属第一医院, 哈尔宾医科大学…) — else None. Never inside the candidate's kind of hospital
+    (胸科/肺科医院 are two hospitals) unless `in_kind` and the query's word is no kind at all (人名医院), nor where the changed place name is another place of the caller's province
+    (天律 for 天津 is a typo; a real place nearby would be another hospital); the character modules keep
+    numbers and directions out."""
     for a, b in ((q.core, cand.core), (q.clean, cand.clean)):
         if a == b or len(a) != len(b) or len(a) < 4:
             continue
         diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diff) != 1 or not looks_alike(a[diff[0]], b[diff[0]]):
+        if len(diff) != 1 or not similar(a[diff[0]], b[diff[0]]):
             continue
         i = diff[0]
         kind = institution_type(b)
-        if kind and i >= len(b) - len(kind):
-            continue
+        if kind and i >= len(b) - len(kind) and (not in_kind or institution_type(a) is not None):
+            continue  # a kind is not corrected by shape, nor into another kind (胸科/肺科医院)
         if not _names_another_place(a, b, i, province):
             return a, b, i
     return None
@@ -366,13 +369,17 @@ def _kind_carriers(index: NameIndex, kind: str, city_adcode: str) -> frozenset[s
         with index._lock:
             if index._kinds is None:
                 kinds: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+                local = county_kinds()
                 for hid, h in index.hospitals.items():
                     if h.parent_id:
                         continue
                     for norm in h.norms:
-                        carried = None if norm.campus else carried_kind(norm.clean)
-                        if carried:
-                            kinds[(h.city_adcode, carried)].add(hid)
+                        if norm.campus:
+                            continue
+                        carried = carried_kind(norm.clean)
+                        named = carried_kind(norm.clean, named=True)
+                        if carried or named in local:
+                            kinds[(h.city_adcode, carried or named)].add(hid)
                 index._kinds = {k: frozenset(v) for k, v in kinds.items()}
     return index._kinds.get((city_adcode, kind), frozenset())
 
@@ -521,6 +528,7 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
     (`generic`: the query names no hospital in particular, so nothing it matches is asserted)."""
     best, why, sure, how = 0.0, [], False, "fuzzy"
     in_scope = scope_city is not None and h.city_adcode == scope_city
+    province = scope_city[:2] + "0000" if scope_city else None
     for q in query:
         for cand in h.norms:
             score, reason = score_pair(q, cand, scope_city is not None)
@@ -530,11 +538,16 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
             if may_be_typo and score > 0 and _homophone(q, cand):
                 score, reason, confident = HOMOPHONE_SCORE, f"同音字：'{q.core}' 与 '{cand.core}' 读音相同，按笔误处理", True
                 method = "homophone"
-            elif may_be_typo and (typo := _lookalike(q, cand, scope_city[:2] + "0000" if scope_city else None)):
+            elif may_be_typo and (typo := _one_character_typo(q, cand, looks_alike, province)):
                 # also where a hard rule saw two names (哈尔宾医科大学 is no other university: one character off)
                 said, meant, k = typo
                 score, confident, method = HOMOPHONE_SCORE, True, "lookalike"
                 reason = f"形近字：'{said}' 与 '{meant}' 只差一个字形相近的字（{said[k]}/{meant[k]}），按笔误处理"
+            elif may_be_typo and (typo := _one_character_typo(q, cand, sounds_alike, province, in_kind=True)):
+                said, meant, k = typo
+                score, confident, method = HOMOPHONE_SCORE, True, "homophone"
+                reason = (f"近音字：'{said}' 与 '{meant}' 只差一个读音相近的字（{said[k]}/{meant[k]}，"
+                          f"拼音输入常混的音），按笔误处理")
             elif score > 0 and not confident:
                 # A fuzzy score is believed only inside the caller's city, and only when no character
                 # was swapped for one that reads differently.

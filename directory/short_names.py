@@ -85,8 +85,13 @@ class Segment:
     own: bool = True  # part of the hospital's own name, not of its owner (university, academy, army)
 
 
+# A type made of two words of two characters is said by the first character of each (妇女儿童 → 妇儿).
+TYPE_CONTRACTIONS: dict[str, str] = {"妇女儿童": "妇儿"}
+
+
 def type_forms(type_word: str) -> tuple[str, ...]:
-    """Ways to say an institution type: 儿童医院 → 儿童医院, 儿童, 儿童院, 儿院; 人民医院 may go entirely."""
+    """Ways to say an institution type: 儿童医院 → 儿童医院, 儿童, 儿童院, 儿院; 妇女儿童医院 → …, 妇儿; 人民医院 may
+    go entirely."""
     if type_word == "人民医院":
         return ("人民医院", "人民", "人医", *HOSPITAL_FORMS)
     stem = type_word
@@ -95,6 +100,9 @@ def type_forms(type_word: str) -> tuple[str, ...]:
             stem = type_word[: -len(suffix)]
             break
     forms = [type_word, stem, stem + "院", stem[0] + "院"]
+    for word, short in TYPE_CONTRACTIONS.items():
+        if stem.startswith(word):
+            forms += [short + stem[len(word):], short + stem[len(word):] + "院"]
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
@@ -110,6 +118,8 @@ def place_forms(place: str, local: bool = False) -> tuple[str, ...]:
     forms = [place, short, short[0]]
     if place.endswith("省"):
         forms.append("省")  # 省人医: the province's own hospital, said in that province
+    if place.endswith("自治区"):
+        forms += ["自治区", "区"]  # 区医院 in 南宁: the autonomous region's own hospital, as 省医 in a province
     if place.endswith("市"):
         forms.append("市")  # 市一医院: the city's own hospital, said in that city
     return tuple(dict.fromkeys(f for f in forms if f)) + ("",)

@@ -142,26 +142,28 @@ def test_a_lookalike_character_is_a_typo_inside_the_city(index, hospital_at, nam
 
 def test_a_lookalike_never_changes_a_number_a_direction_or_a_kind(index, hospital_at):
     from directory.lookalike_chars import looks_alike
-    from directory.lookup import _lookalike
+    from directory.lookalike_chars import looks_alike as shape
+    from directory.lookup import _one_character_typo
     from directory.names import normalize_name
 
     assert looks_alike("阮", "院") and looks_alike("稚", "雅") and looks_alike("州", "洲")
     for a, b in ("济清", "江海", "胸脑", "肺胸", "协和", "一二", "二三", "东西", "省市", "区县"):
         assert not looks_alike(a, b), (a, b)
     # the kind of hospital is never corrected: 口腔医阮 is not read as another 口腔医院 by shape
-    assert _lookalike(normalize_name("江苏省口腔医阮"), normalize_name("江苏省口腔医院")) is None
+    assert _one_character_typo(normalize_name("江苏省口腔医阮"), normalize_name("江苏省口腔医院"), shape) is None
     assert ask(index, "湘雅二医院", "长沙")["best"]["id"] != hospital_at("002:447")  # not 湘雅三医院
 
 
-def test_no_real_name_of_the_2020_list_is_read_as_a_lookalike_typo(db, index):
+def test_no_real_name_of_the_2020_list_is_read_as_a_typo(db, index):
     """The 2020 fever-clinic list spells real hospitals rightly: none of its 4,476 names may be 'corrected' by
-    shape into a registry hospital of its city (that would be another hospital, or a spelling the lists lack)."""
+    shape or by sound into a registry hospital of its city (that would be another hospital, or a spelling the lists
+    lack)."""
     fired = []
     rows = db.execute("SELECT name, city_adcode FROM reference_hospitals WHERE city_adcode IS NOT NULL").fetchall()
     assert len(rows) > 3000
     for name, city in rows:
         r = resolve_name(index, name, city_adcode=city)
-        if r["status"] == "matched" and r["best"]["method"] == "lookalike":
+        if r["status"] == "matched" and r["best"]["method"] in ("lookalike", "homophone"):
             fired.append((name, r["best"]["name"]))
     assert fired == []
 
@@ -408,3 +410,53 @@ def test_a_new_name_for_two_merged_hospitals_is_ambiguous_between_them(index, ho
     from directory.knowledge import expand_abbreviation
 
     assert expand_abbreviation("解放军总医院第五医学中心", "北京") is None  # no single meaning for the matcher
+
+
+def test_no_two_hospitals_of_a_city_are_one_typo_apart(index):
+    """Over the whole registry: no name of one hospital is a one-character look-alike or sound-alike typo of a
+    name of another hospital in its city — else a caller saying one could be answered with the other."""
+    import itertools
+    from collections import defaultdict
+
+    from directory.lookalike_chars import looks_alike
+    from directory.lookup import _one_character_typo
+    from directory.soundalike_chars import sounds_alike
+
+    by_city = defaultdict(list)
+    for h in index.hospitals.values():
+        if h.city_adcode:
+            by_city[h.city_adcode] += [(h.id, n) for n in h.norms]
+    fired = []
+    for city, names in by_city.items():
+        for (a, na), (b, nb) in itertools.permutations(names, 2):
+            ha, hb = index.hospitals[a], index.hospitals[b]
+            if a == b or ha.parent_id == b or hb.parent_id == a:
+                continue
+            for similar, in_kind in ((looks_alike, False), (sounds_alike, True)):
+                if _one_character_typo(na, nb, similar, city[:2] + "0000", in_kind=in_kind):
+                    fired.append((na.clean, nb.clean))
+    assert sum(len(v) for v in by_city.values()) > 2000  # every placed name of the registry
+    assert fired == []
+
+
+@pytest.mark.parametrize("name,city,ref", [
+    ("湖南省人名医院", "长沙", "002:440"),  # 名 míng for 民 mín: in/ing blurred by many speakers
+    ("西北妇儿", "西安", "002:767"),  # 妇女儿童 said 妇儿
+    ("区医院", "南宁", "002:282"),  # the autonomous region's own hospital, as 省医 in a province
+])
+def test_blurred_sounds_contracted_kinds_and_regions(index, hospital_at, name, city, ref):
+    r = ask(index, name, city)
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref), r["message"]
+
+
+def test_blurred_sounds_never_change_a_number():
+    from directory.soundalike_chars import sounds_alike
+
+    assert sounds_alike("名", "民") and sounds_alike("深", "申")
+    assert not sounds_alike("四", "十") and not sounds_alike("南", "兰") and not sounds_alike("三", "山")
+
+
+def test_kinds_every_county_has_count_hospitals_with_a_word_of_their_own(index, hospital_at):
+    r = ask(index, "人民医院", "东莞")  # 东莞市太平人民医院: 太平 is a town the gazetteer lacks
+    assert r["status"] == "ambiguous"
+    assert {c["name"] for c in r["candidates"][:r["ambiguous_count"]]} >= {"东莞市人民医院", "东莞市太平人民医院"}
