@@ -1,9 +1,9 @@
 """The independent evaluation data of issue 9 is well-formed and points at real printed lines.
 
-Reads tests/data/er_seed_pairs.tsv, er_outside_pairs.tsv, colloquial_names.tsv and
-colloquial_names_holdout.tsv with the loader in tests/data/labelled.py and checks them against the real
-manuals, the real manifest and the vendored fever-clinic list. Uses no code of the resolver, so it
-measures nothing about it.
+Reads tests/data/er_seed_pairs.tsv, er_outside_pairs.tsv, colloquial_names.tsv,
+colloquial_names_holdout.tsv and colloquial_names_holdout2.tsv with the loader in tests/data/labelled.py
+and checks them against the real manuals, the real manifest and the vendored fever-clinic list. Uses no
+code of the resolver, so it measures nothing about it.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.data.labelled import (
     LabelledPair,
     Ref,
     colloquial_holdout,
+    colloquial_holdout2,
     colloquial_names,
     outside_pairs,
     read_colloquial,
@@ -184,6 +185,29 @@ def test_colloquial_holdout(manual_text, hospital_ranges):
     assert [k for k, c in keys.items() if c > 1] == []
     # A holdout: no (query, city) of the lists the resolver was developed with.
     seen = {(n.query, n.city) for n in colloquial_names()} | resolve_list_keys()
+    assert sorted(set(keys) & seen) == []
+
+
+def test_colloquial_holdout2(manual_text, hospital_ranges):
+    names = colloquial_holdout2()
+    assert len(names) >= 80
+    kinds = Counter(n.kind for n in names)
+    assert kinds["ambiguous"] >= 8
+    assert set(kinds) == {"colloquial", "typo", "traditional", "current_name", "ambiguous"}
+    assert len({n.city for n in names}) >= 30, "cities spread across China"
+    for n in names:
+        where = f"colloquial_names_holdout2.tsv:{n.source_line}"
+        if n.expected_ref is not None:
+            assert_manual_line(n.expected_ref, n.expected_name, manual_text, hospital_ranges, where)
+        for candidate in n.candidates:
+            assert any(a <= candidate.line <= b for a, b in hospital_ranges[candidate.file]), (where, candidate)
+            assert manual_text[candidate.file][candidate.line - 1].strip(), (where, candidate, "blank line")
+        assert len(set(n.candidates)) == len(n.candidates), (where, "a candidate is listed twice")
+    keys = Counter((n.query, n.city) for n in names)
+    assert [k for k, c in keys.items() if c > 1] == []
+    # A second holdout: no (query, city) of the three lists the resolver was developed or scored with.
+    seen = {(n.query, n.city) for n in colloquial_names()} | resolve_list_keys()
+    seen |= {(n.query, n.city) for n in colloquial_holdout()}
     assert sorted(set(keys) & seen) == []
 
 

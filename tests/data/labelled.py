@@ -199,3 +199,8 @@ def colloquial_names(data_dir: Path = DATA_DIR) -> list[ColloquialName]:
 def colloquial_holdout(data_dir: Path = DATA_DIR) -> list[ColloquialName]:
     """The blind holdout list of colloquial names (labelled from the manuals only; README says how)."""
     return read_colloquial(data_dir / "colloquial_names_holdout.tsv")
+
+
+def colloquial_holdout2(data_dir: Path = DATA_DIR) -> list[ColloquialName]:
+    """The second blind holdout of colloquial names (labelled from the manuals only; README says how)."""
+    return read_colloquial(data_dir / "colloquial_names_holdout2.tsv")
