@@ -17,7 +17,7 @@ hospital_like = st.builds(lambda a, n, b: f"{a}第{n}人民医院{b}", st.text(C
 
 
 @given(names)
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_normalize_never_crashes_and_is_stable(raw):
     n = normalize_name(raw)
     assert isinstance(n.core, str)
