@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Literal
 
 from directory.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_tsv
 from directory.names import INSTITUTION_TYPES, clean_name, institution_type, unify_suffixes
@@ -66,21 +67,34 @@ def names_a_kind_only(text: str) -> bool:
     return t in _NO_KIND or spoken_kind(t) is not None
 
 
+# Owners whose affiliated hospital is a hospital of traditional medicine (山西中医药大学附属医院 is a 中医院).
+_TCM_OWNERS = frozenset({"中医药大学", "中医学院", "中医科学院"})
+Carrying = Literal["plain", "named", "numbered"]
+
+
 @lru_cache(maxsize=1 << 14)
-def carried_kind(name: str, named: bool = False) -> str | None:
+def carried_kind(name: str, allow: Carrying = "plain") -> str | None:
     """The kind a hospital's name is, when it is nothing more than that kind with places, an owner or 附属
-    before it: 北京大学肿瘤医院 and 中国医学科学院附属肿瘤医院 carry 肿瘤医院; 北京新世纪儿童医院 (a proper name) and
-    深圳市第二人民医院 (a number) carry none. `named`: a word of its own is allowed too (东莞市太平人民医院, 上海市
-    光华中西医结合医院) — for the kinds every county and town has, whose place words (太平 is a town) the
-    gazetteer does not know; a number never is."""
+    before it: 北京大学肿瘤医院 and 中国医学科学院附属肿瘤医院 carry 肿瘤医院, and a traditional-medicine university's
+    附属医院 carries 中医医院; 北京新世纪儿童医院 (a proper name) and 深圳市第二人民医院 (a number) carry none.
+    `allow="named"`: a word of its own is allowed too (东莞市太平人民医院, 上海市光华中西医结合医院) — for the kinds
+    every county and town has, whose place words (太平 is a town) the gazetteer does not know; `"numbered"`: a
+    number too (天津市第一中心医院) — for a city with no other hospital of the kind."""
     segs = segments(name)
-    if not segs or segs[-1].kind != "type":
+    if not segs:
         return None
-    kind = unify_suffixes(segs[-1].text)
+    last = segs[-1]
+    if last.kind == "type":
+        kind = unify_suffixes(last.text)
+    elif last.kind == "generic" and any(s.kind == "institution" and s.text in _TCM_OWNERS for s in segs) \
+            and all(s.kind == "place" for s in segs[:-1] if s.own):
+        kind = "中医医院"  # only with no word of its own: 中国中医科学院广安门医院 is 广安门医院, not "the" 中医院
+    else:
+        return None
     if kind in _NO_KIND:
         return None
     # Words after the owner (the hospital's own words) may only be places; the owner's may be anything.
-    allowed = ("place", "proper") if named else ("place",)
+    allowed = {"plain": ("place",), "named": ("place", "proper"), "numbered": ("place", "proper", "ordinal")}[allow]
     return kind if all(s.kind in allowed for s in segs[:-1] if s.own) else None
 
 

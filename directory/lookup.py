@@ -36,6 +36,7 @@ from directory.knowledge import (
     KNOWLEDGE_DIR,
     abbreviation_expansions,
     abbreviation_meanings,
+    load_abbreviations,
     load_renames,
     read_tsv,
 )
@@ -85,6 +86,8 @@ class HospitalEntry:
     listing_count: int
     parent_id: str | None = None
     norms: list[NormalizedName] = field(default_factory=list)
+    # Names that hold only when the caller is in the hospital's city (a city's row in abbreviations.tsv)
+    local_names: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -130,6 +133,10 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
         pass  # a registry without the table: names are normalized here instead
     names = [(h.id, h.name) for h in hospitals.values()]
     names += list(conn.execute("SELECT DISTINCT hospital_id, alias FROM aliases"))
+    local = _abbreviation_names(hospitals, names)
+    for hid, alias in local:
+        hospitals[hid].local_names.add(clean_name(alias))
+    names += local
     memo: dict[str, NormalizedName] = {}
     cores: dict[str | None, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for hid, alias in names:
@@ -146,6 +153,25 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
             city_list[0].append(v.core)
             city_list[1].append(hid)
     return NameIndex(hospitals, dict(by_identity), dict(by_bigram), dict(cores))
+
+
+def _abbreviation_names(hospitals: dict[str, HospitalEntry], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A city's short names from abbreviations.tsv as names of the hospital they stand for (海慈医院 for
+    青岛市海慈医疗集团), so that typos and short forms of them are found as of any other name."""
+    from geodata.places import resolve_city_query
+
+    by_clean: dict[str, set[str]] = defaultdict(set)
+    for hid, alias in names:
+        by_clean[clean_name(alias)].add(hid)
+    out = []
+    for a in load_abbreviations():
+        if not a.city:
+            continue
+        city = resolve_city_query(a.city).city_adcode
+        for hid in by_clean.get(clean_name(a.full_name), ()):
+            if hospitals[hid].city_adcode == city:
+                out.append((hid, a.abbreviation))
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -313,8 +339,8 @@ def _short_index(index: NameIndex) -> ShortNameIndex:
                     continue  # a campus is said with its campus name; short forms name main sites
                 texts: list[str] = []
                 for norm in h.norms:
-                    if norm.campus:
-                        continue
+                    if norm.campus or norm.clean in h.local_names:
+                        continue  # a knowledge short name (湘雅附二) is not shortened further
                     texts.extend(name_variants(norm.clean))
                 texts = list(dict.fromkeys(texts))
                 names[hid] = tuple(texts)
@@ -369,6 +395,7 @@ def _kind_carriers(index: NameIndex, kind: str, city_adcode: str) -> frozenset[s
         with index._lock:
             if index._kinds is None:
                 kinds: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+                numbered: dict[tuple[str | None, str], set[str]] = defaultdict(set)
                 local = county_kinds()
                 for hid, h in index.hospitals.items():
                     if h.parent_id:
@@ -377,9 +404,13 @@ def _kind_carriers(index: NameIndex, kind: str, city_adcode: str) -> frozenset[s
                         if norm.campus:
                             continue
                         carried = carried_kind(norm.clean)
-                        named = carried_kind(norm.clean, named=True)
-                        if carried or named in local:
+                        named = carried_kind(norm.clean, "named")
+                        if carried or (named and named in local):
                             kinds[(h.city_adcode, carried or named)].add(hid)
+                        elif counted := carried_kind(norm.clean, "numbered"):
+                            numbered[(h.city_adcode, counted)].add(hid)
+                for key, ids in numbered.items():
+                    kinds.setdefault(key, ids)  # only where no unnumbered hospital is of the kind
                 index._kinds = {k: frozenset(v) for k, v in kinds.items()}
     return index._kinds.get((city_adcode, kind), frozenset())
 
@@ -531,6 +562,8 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
     province = scope_city[:2] + "0000" if scope_city else None
     for q in query:
         for cand in h.norms:
+            if not in_scope and cand.clean in h.local_names:
+                continue  # 省妇保 is 杭州's said in 杭州 only
             score, reason = score_pair(q, cand, scope_city is not None)
             may_be_typo = score < HOMOPHONE_SCORE and in_scope and not generic
             confident = score >= IDENTITY_SCORE and not generic

@@ -460,3 +460,33 @@ def test_kinds_every_county_has_count_hospitals_with_a_word_of_their_own(index, 
     r = ask(index, "人民医院", "东莞")  # 东莞市太平人民医院: 太平 is a town the gazetteer lacks
     assert r["status"] == "ambiguous"
     assert {c["name"] for c in r["candidates"][:r["ambiguous_count"]]} >= {"东莞市人民医院", "东莞市太平人民医院"}
+
+
+def test_a_character_with_several_readings_counts_each(index):
+    # 长 is zhǎng and cháng: 常海医院 is a typo of 长海医院 (海军军医大学第一附属医院)
+    r = ask(index, "常海医院", "上海")
+    assert r["status"] == "matched" and "长海" in " ".join(r["best"]["reasons"]), r["message"]
+
+
+def test_numbered_hospitals_carry_a_kind_where_the_city_has_no_other(index):
+    r = ask(index, "中心医院", "天津")  # 天津 has only 第一/第三/第四/第五中心医院
+    assert r["status"] == "ambiguous" and r["ambiguous_count"] >= 4
+    assert all("中心医院" in c["name"] for c in r["candidates"][:r["ambiguous_count"]])
+    r = ask(index, "人民医院", "深圳")  # 深圳 has an unnumbered one: its numbered ones stay out
+    assert "深圳市第二人民医院" not in {c["name"] for c in r["candidates"][:r["ambiguous_count"]]}
+
+
+def test_a_traditional_medicine_universitys_hospital_is_a_tcm_hospital(index):
+    r = ask(index, "中医院", "太原")
+    assert r["status"] == "ambiguous"
+    assert "山西中医药大学附属医院" in {c["name"] for c in r["candidates"][:r["ambiguous_count"]]}
+
+
+def test_a_citys_knowledge_name_takes_typos_but_only_in_its_city(index):
+    r = ask(index, "海磁医院", "青岛")  # 磁 for 慈 in 海慈医院 (abbreviations.tsv, 青岛)
+    assert r["status"] == "matched" and r["best"]["name"] == "青岛市海慈医疗集团", r["message"]
+    assert ask(index, "省妇保", "杭州")["status"] == "matched"
+    for name in ("省妇保", "空总"):  # without the caller's city a city's nickname is a suggestion only
+        r = ask(index, name)
+        assert r["status"] != "matched", (name, r["message"])
+    assert ask(index, "湘雅", "长沙")["status"] == "matched"  # knowledge names (湘雅附二) are not shortened further
