@@ -167,14 +167,15 @@ def resolve_list_keys() -> set[tuple[str, str]]:
     return {(cells[name_at], cells[city_at]) for cells in (line.split("\t") for line in lines[1:] if line)}
 
 
-def test_colloquial_holdout(manual_text, hospital_ranges):
-    names = colloquial_holdout()
+def check_holdout(names, file_name, seen, manual_text, hospital_ranges) -> None:
+    """What a holdout list must be: ≥ 80 rows of every kind (≥ 8 ambiguous), refs printed in hospital tables,
+    candidates listed once on non-blank lines, no (query, city) twice and none of the lists already `seen`."""
     assert len(names) >= 80
     kinds = Counter(n.kind for n in names)
     assert kinds["ambiguous"] >= 8
     assert set(kinds) == {"colloquial", "typo", "traditional", "current_name", "ambiguous"}
     for n in names:
-        where = f"colloquial_names_holdout.tsv:{n.source_line}"
+        where = f"{file_name}:{n.source_line}"
         if n.expected_ref is not None:
             assert_manual_line(n.expected_ref, n.expected_name, manual_text, hospital_ranges, where)
         for candidate in n.candidates:
@@ -183,32 +184,21 @@ def test_colloquial_holdout(manual_text, hospital_ranges):
         assert len(set(n.candidates)) == len(n.candidates), (where, "a candidate is listed twice")
     keys = Counter((n.query, n.city) for n in names)
     assert [k for k, c in keys.items() if c > 1] == []
+    assert sorted(set(keys) & seen) == []
+
+
+def test_colloquial_holdout(manual_text, hospital_ranges):
     # A holdout: no (query, city) of the lists the resolver was developed with.
     seen = {(n.query, n.city) for n in colloquial_names()} | resolve_list_keys()
-    assert sorted(set(keys) & seen) == []
+    check_holdout(colloquial_holdout(), "colloquial_names_holdout.tsv", seen, manual_text, hospital_ranges)
 
 
 def test_colloquial_holdout2(manual_text, hospital_ranges):
     names = colloquial_holdout2()
-    assert len(names) >= 80
-    kinds = Counter(n.kind for n in names)
-    assert kinds["ambiguous"] >= 8
-    assert set(kinds) == {"colloquial", "typo", "traditional", "current_name", "ambiguous"}
     assert len({n.city for n in names}) >= 30, "cities spread across China"
-    for n in names:
-        where = f"colloquial_names_holdout2.tsv:{n.source_line}"
-        if n.expected_ref is not None:
-            assert_manual_line(n.expected_ref, n.expected_name, manual_text, hospital_ranges, where)
-        for candidate in n.candidates:
-            assert any(a <= candidate.line <= b for a, b in hospital_ranges[candidate.file]), (where, candidate)
-            assert manual_text[candidate.file][candidate.line - 1].strip(), (where, candidate, "blank line")
-        assert len(set(n.candidates)) == len(n.candidates), (where, "a candidate is listed twice")
-    keys = Counter((n.query, n.city) for n in names)
-    assert [k for k, c in keys.items() if c > 1] == []
     # A second holdout: no (query, city) of the three lists the resolver was developed or scored with.
-    seen = {(n.query, n.city) for n in colloquial_names()} | resolve_list_keys()
-    seen |= {(n.query, n.city) for n in colloquial_holdout()}
-    assert sorted(set(keys) & seen) == []
+    seen = {(n.query, n.city) for n in (*colloquial_names(), *colloquial_holdout())} | resolve_list_keys()
+    check_holdout(names, "colloquial_names_holdout2.tsv", seen, manual_text, hospital_ranges)
 
 
 def test_loader_names_file_and_line_on_bad_rows(tmp_path):
