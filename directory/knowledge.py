@@ -125,13 +125,15 @@ def load_links(kind: str = "must", directory: Path = KNOWLEDGE_DIR) -> tuple[Lin
 def expand_abbreviation(name: str, city: str | None = None) -> str | None:
     """Return the full name a short name stands for, or None when unknown or ambiguous (without a city, or
     with several meanings in that city)."""
-    found = abbreviation_expansions(name, city)
+    found = abbreviation_expansions(name, city, after_city=False)
     return found[0] if len(found) == 1 else None
 
 
-def abbreviation_expansions(name: str, city: str | None = None) -> tuple[str, ...]:
+def abbreviation_expansions(name: str, city: str | None = None, after_city: bool = True) -> tuple[str, ...]:
     """Every full name a short name stands for here: its one meaning without a city, or its meanings in the
-    caller's city (解放军总医院第五医学中心 in 北京: the 302 and the 307 hospital, merged in 2018)."""
+    caller's city (解放军总医院第五医学中心 in 北京: the 302 and the 307 hospital, merged in 2018). `after_city`:
+    also a city's short name said after the city's name (上海五官科医院) — for what callers say, not for
+    the names lists print (武汉协和医院西院 is a campus, not 协和医院)."""
     hits = [a for a in load_abbreviations() if a.abbreviation == name]
     if len(hits) == 1 and not hits[0].city:
         return (hits[0].full_name,)
@@ -140,7 +142,7 @@ def abbreviation_expansions(name: str, city: str | None = None) -> tuple[str, ..
         local = tuple(a.full_name for a in hits if a.city and a.city.removesuffix("市") == key)
         if local:
             return local
-    if not hits:
+    if not hits and after_city:
         # a city's short name said after the city's own name: 上海五官科医院, 重庆新桥医院
         return tuple(a.full_name for a in load_abbreviations()
                      if a.city and name in (a.city.removesuffix("市") + a.abbreviation,

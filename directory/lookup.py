@@ -206,7 +206,8 @@ def _renames_in(*texts: str) -> list[str]:
 
 def _query_variants(norm: NormalizedName, city_name: str | None) -> list[NormalizedName]:
     out = list(variants(norm))
-    for expanded in abbreviation_expansions(norm.clean, city_name):
+    # a short name names a main site: 武汉协和医院西院 is a campus, whatever 协和医院 stands for
+    for expanded in () if norm.campus else abbreviation_expansions(norm.clean, city_name):
         if expanded != norm.clean:
             out.extend(variants(normalize_name(expanded)))
     for old in _reverse_renames(norm.clean):

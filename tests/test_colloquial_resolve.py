@@ -490,3 +490,14 @@ def test_a_citys_knowledge_name_takes_typos_but_only_in_its_city(index):
         r = ask(index, name)
         assert r["status"] != "matched", (name, r["message"])
     assert ask(index, "湘雅", "长沙")["status"] == "matched"  # knowledge names (湘雅附二) are not shortened further
+
+
+def test_a_campus_is_never_read_as_the_short_name_of_its_main_site(index):
+    # 协和医院 is 武汉's short name for 华中科技大学同济医学院附属协和医院 (abbreviations.tsv); its 西院 is a campus
+    for name in ("武汉协和医院西院", "武汉协和医院西区"):
+        r = ask(index, name, "武汉")
+        assert r["best"] is None or r["best"]["name"] != "华中科技大学同济医学院附属协和医院", (name, r["message"])
+    from directory.knowledge import expand_abbreviation
+
+    assert expand_abbreviation("武汉协和医院") is None  # lists' names are not read as a city's short name
+    assert ask(index, "武汉协和医院", "武汉")["best"]["name"] == "华中科技大学同济医学院附属协和医院"  # callers' are
