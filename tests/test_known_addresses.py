@@ -17,7 +17,7 @@ from directory.knowledge import KNOWLEDGE_DIR
 ROOT = Path(__file__).resolve().parent.parent
 FILE = KNOWLEDGE_DIR / "hospital_addresses.tsv"
 HEADER = "\t".join(COLUMNS)
-GOOD = "000:308\t北京协和医院\t北京市\t北京市东城区帅府园1号\t东城区\tthe hospital's published address (main site)"
+GOOD = "000:308\t北京协和医院\t北京市\t北京市东城区帅府园1号\t东城区\t医院公布的地址（本部）"
 
 
 
