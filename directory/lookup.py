@@ -52,8 +52,9 @@ from directory.names import (
     outside_brackets,
     place_names,
     preload,
+    split_campus,
 )
-from directory.short_names import name_variants, query_form, says, segments
+from directory.short_names import INSTITUTION_FORMS, name_variants, query_form, says, segments
 from directory.soundalike_chars import sounds_alike
 from directory.text_fold import fold_text
 
@@ -467,6 +468,8 @@ def _short_candidates(index: NameIndex, clean: str, city_adcode: str | None
     `placed` is False when no city scoped the search: such matches are candidates, never an answer.
     """
     lead = _leading_place(clean)
+    if lead and lead[1].startswith(tuple(INSTITUTION_FORMS)):
+        lead = None  # 江苏大学, 武汉大学: the place is the university's name, not the caller's place said first
     if city_adcode:
         found = _short_matches(index, clean, city_adcode)
         if lead:
@@ -544,7 +547,7 @@ def _generic(norm: NormalizedName, in_city: bool) -> bool:
     if norm.distinctive or norm.places:
         return False  # a proper name or a place of its own: the usual case, decided without parsing
     def says_nothing(text: str) -> bool:
-        segs = segments(text)
+        segs = segments(split_campus(text)[0])  # 口腔医院总院: which site of a kind says no more than the kind
         if in_city and any(s.kind == "ordinal" for s in segs) and segs[-1].text in ("人民医院", "中心医院"):
             return False
         return bool(segs) and all(

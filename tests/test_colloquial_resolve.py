@@ -501,3 +501,15 @@ def test_a_campus_is_never_read_as_the_short_name_of_its_main_site(index):
 
     assert expand_abbreviation("武汉协和医院") is None  # lists' names are not read as a city's short name
     assert ask(index, "武汉协和医院", "武汉")["best"]["name"] == "华中科技大学同济医学院附属协和医院"  # callers' are
+
+
+def test_a_place_before_daxue_is_the_universitys_name_not_the_callers_place(index):
+    # 江苏大学 is a university of 镇江: in 南通 its name is not 南通大学附属医院 with the province said first
+    r = ask(index, "江苏大学附属医院", "南通")
+    assert r["best"] is None or r["best"]["name"] != "南通大学附属医院", r["message"]
+    assert ask(index, "武汉协和", "武汉")["best"]["name"] == "华中科技大学同济医学院附属协和医院"  # a place still is
+
+
+def test_a_kind_with_a_site_word_is_still_only_a_kind(index):
+    r = ask(index, "口腔医院总院", "广州")  # three universities' 口腔医院 in 广州: which one's 总院?
+    assert r["status"] != "matched", r["message"]
