@@ -84,6 +84,22 @@ NICKNAMES = [  # (what the caller says, the caller's city, listing of the hospit
     ("自治区人民医院", "乌鲁木齐", "002:909"),
     ("云南大学附属医院", "昆明", "002:924"),  # 云南省第二人民医院, not 云南省第一人民医院
     ("南医大一附院", "南京", "001:649"),  # 江苏省人民医院
+    # second pass (branch nicknames2): provincial capitals and big prefecture cities
+    ("省二院", "石家庄", "002:304"),  # 河北医科大学第二医院
+    ("省三院", "石家庄", "002:305"),  # 河北医科大学第三医院
+    ("红会医院", "沈阳", "002:639"),  # 沈阳市红十字会医院
+    ("医大口腔", "沈阳", "002:647"),  # 中国医科大学附属口腔医院, not 沈阳市口腔医院
+    ("血研所", "哈尔滨", "004:383"),  # 哈尔滨血液病肿瘤研究所, not 天津's
+    ("白求恩第二医院", "长春", "002:450"),  # 吉林大学第二医院
+    ("内蒙古医院", "呼和浩特", "002:657"),  # 内蒙古自治区人民医院 (its first name)
+    ("省二中医院", "南京", "002:493"),  # 江苏省第二中医院
+    ("半山医院", "杭州", "002:944"),  # 浙江省肿瘤医院 (半山东路)
+    ("红会医院", "杭州", "002:932"),  # 杭州市红十字会医院 = 浙江省中西医结合医院
+    ("安医附院", "合肥", "002:88"),  # 安徽医科大学第一附属医院, not its 巢湖医院
+    ("福州市传染病医院", "福州", "002:158"),  # 福建医科大学孟超肝胆医院 (its former name)
+    ("中肿", "广州", "000:346"),  # 中山大学附属肿瘤医院
+    ("急救中心", "重庆", "002:996"),  # 重庆市急救医疗中心
+    ("宁医附院", "银川", "002:663"),  # 宁夏医科大学总医院
 ]
 
 
@@ -115,3 +131,20 @@ def test_hard_negatives_next_to_nicknames(index, hospital_at):
     assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:629")
     # 总医院 without a city is no hospital for sure
     assert ask(index, "总医院")["status"] != "matched"
+
+
+def test_second_plates_resolve(index, hospital_at):
+    """dual_names.tsv: a university plate no manual prints names its hospital — and not the university's other
+    hospital the name resembles (贵州医科大学附属肿瘤医院 was matched, fuzzy, to 贵州医科大学附属医院)."""
+    for name, city, ref in (
+        ("贵州医科大学附属肿瘤医院", "贵阳", "000:351"),  # 贵州省肿瘤医院
+        ("山东第一医科大学第一附属医院", "济南", "002:684"),  # 山东省千佛山医院
+        ("南京医科大学附属肿瘤医院", "南京", "000:332"),  # 江苏省肿瘤医院
+        ("广西医科大学第四附属医院", "柳州", "003:526"),  # 柳州市工人医院
+        ("新疆医科大学附属肿瘤医院", "乌鲁木齐", "002:915"),
+        ("重庆大学附属中心医院", "重庆", "002:996"),  # 重庆市急救医疗中心
+    ):
+        r = ask(index, name, city)
+        assert r["status"] == "matched" and r["best"]["id"] == hospital_at(ref), (name, r["message"])
+    r = ask(index, "贵医附院", "贵阳")  # hard negative: the university's general hospital stays itself
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:295")
