@@ -43,6 +43,7 @@ from directory.knowledge import (
 from directory.lookalike_chars import looks_alike
 from directory.match_rules import compatible, identity, name_score, places_conflict, variants
 from directory.names import (
+    MAIN_CAMPUS_WORDS,
     NormalizedName,
     clean_name,
     from_json,
@@ -52,6 +53,7 @@ from directory.names import (
     outside_brackets,
     place_names,
     preload,
+    split_brackets,
     split_campus,
 )
 from directory.short_names import INSTITUTION_FORMS, name_variants, query_form, says, segments
@@ -106,6 +108,8 @@ class NameIndex:
     by_bigram: dict[str, set[str]]
     # Per city: the normalized cores of every alias there, for a fast fuzzy top-k (rapidfuzz, in C).
     city_cores: dict[str | None, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # Every name as written (cleaned) → hospitals: a name that is some hospital's own is never a typo of another.
+    by_clean: dict[str, set[str]] = field(default_factory=dict)
     # Built on the first short-form query only: most lookups (imports of full names) never need it.
     _short: ShortNameIndex | None = None
     # (city adcode, kind) → main sites whose name is only that kind (kind_names.carried_kind); first use builds it.
@@ -134,6 +138,7 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
         pass  # a registry without the table: names are normalized here instead
     names = [(h.id, h.name) for h in hospitals.values()]
     names += list(conn.execute("SELECT DISTINCT hospital_id, alias FROM aliases"))
+    names += _main_site_names(hospitals, names)
     local = _abbreviation_names(hospitals, names)
     for hid, alias in local:
         hospitals[hid].local_names.add(clean_name(alias))
@@ -153,7 +158,24 @@ def build_index(conn: sqlite3.Connection) -> NameIndex:
                 by_bigram[bg].add(hid)
             city_list[0].append(v.core)
             city_list[1].append(hid)
-    return NameIndex(hospitals, dict(by_identity), dict(by_bigram), dict(cores))
+    by_clean: dict[str, set[str]] = defaultdict(set)
+    for hid, alias in names:
+        if hid in hospitals:
+            by_clean[clean_name(alias)].add(hid)
+    return NameIndex(hospitals, dict(by_identity), dict(by_bigram), dict(cores), dict(by_clean))
+
+
+def _main_site_names(hospitals: dict[str, HospitalEntry], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A main site's name without a bracket that only says it is the main site (厦门市第二医院（集美总部） is
+    厦门市第二医院), so the plain name is found as the hospital's own."""
+    out = []
+    for hid, alias in names:
+        if hospitals.get(hid) is None or hospitals[hid].parent_id:
+            continue
+        body, brackets = split_brackets(clean_name(alias))
+        if brackets and all(b.endswith(MAIN_CAMPUS_WORDS) for b in brackets):
+            out.append((hid, body))
+    return out
 
 
 def _abbreviation_names(hospitals: dict[str, HospitalEntry], names: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -557,10 +579,11 @@ def _generic(norm: NormalizedName, in_city: bool) -> bool:
     return all(says_nothing(t) for t in (norm.clean, *norm.aliases, *norm.known_as))
 
 
-def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: str | None, generic: bool
-                    ) -> tuple[float, list[str], bool, Method]:
+def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: str | None, generic: bool,
+                    typos: bool = True) -> tuple[float, list[str], bool, Method]:
     """Best score of a hospital over its names, the reasons, whether it may be asserted, and how it matched
-    (`generic`: the query names no hospital in particular, so nothing it matches is asserted)."""
+    (`generic`: the query names no hospital in particular, so nothing it matches is asserted; `typos`: whether
+    a one-character typo may be read — not when the query is another hospital's own name)."""
     best, why, sure, how = 0.0, [], False, "fuzzy"
     in_scope = scope_city is not None and h.city_adcode == scope_city
     province = scope_city[:2] + "0000" if scope_city else None
@@ -569,7 +592,7 @@ def _score_hospital(h: HospitalEntry, query: list[NormalizedName], scope_city: s
             if not in_scope and cand.clean in h.local_names:
                 continue  # 省妇保 is 杭州's said in 杭州 only
             score, reason = score_pair(q, cand, scope_city is not None)
-            may_be_typo = score < HOMOPHONE_SCORE and in_scope and not generic
+            may_be_typo = typos and score < HOMOPHONE_SCORE and in_scope and not generic
             confident = score >= IDENTITY_SCORE and not generic
             method: Method = "exact" if score >= 100 else "normalized" if confident else "fuzzy"
             if may_be_typo and score > 0 and _homophone(q, cand):
@@ -609,6 +632,8 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
     scope_city = city_adcode or stated_city  # typos stay inside the caller's city, or the one the name states
     country = _query_country(clean, scope_city)
     generic = _generic(norm, scope_city is not None)
+    # 半山医院 is 杭州's name for 浙江省肿瘤医院: said in 上海 it is no typo of 华山医院
+    typos = not any(index.hospitals[h].city_adcode != scope_city for h in index.by_clean.get(clean, ()))
     pool = set().union(*(index.by_identity.get(identity(v), set()) for v in query))
     if scope_city:
         # Within a city: the few closest cores by rapidfuzz (in C), then the full rules on those.
@@ -632,7 +657,7 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
         h = index.hospitals[hid]
         if city_adcode and h.city_adcode and h.city_adcode != city_adcode:
             continue
-        best, why, sure, how = _score_hospital(h, query, scope_city, generic)
+        best, why, sure, how = _score_hospital(h, query, scope_city, generic, typos)
         if 0 < best < IDENTITY_SCORE:
             # A near miss is only believable close to home: never abroad, never in a province or city other
             # than the one the caller or the name itself states (广东省人民医院 is not in 河南).
@@ -652,6 +677,11 @@ def resolve_name(index: NameIndex, name: str, city_adcode: str | None = None, ci
     if generic or not any(c[0] >= IDENTITY_SCORE for c in candidates.values()):
         found, searched, placed_short = _short_candidates(index, clean, city_adcode)
         score = SHORT_SCORE if placed_short else UNPLACED_SCORE
+        if found and placed_short:
+            # a near spelling is no better evidence than the grammar: 西医一附院 is 西安医学院's short form as much
+            # as it is close to 西医大一附院
+            candidates = {hid: (min(c[0], SHORT_SCORE) if c[3] == "fuzzy" else c[0], *c[1:])
+                          for hid, c in candidates.items()}
         for hid, text in found.items():
             where = (index.hospitals[hid].city or "") if searched else "未指定城市"
             why = [f"简称：'{clean}' 是 '{text}' 的简称形式{'，' + where if where else ''}"]

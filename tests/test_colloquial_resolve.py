@@ -513,3 +513,22 @@ def test_a_place_before_daxue_is_the_universitys_name_not_the_callers_place(inde
 def test_a_kind_with_a_site_word_is_still_only_a_kind(index):
     r = ask(index, "口腔医院总院", "广州")  # three universities' 口腔医院 in 广州: which one's 总院?
     assert r["status"] != "matched", r["message"]
+
+
+def test_another_hospitals_own_name_is_never_read_as_a_typo(index):
+    # 半山医院 is 杭州's name for 浙江省肿瘤医院 (abbreviations.tsv): in 上海 it is no look-alike of 华山医院
+    r = ask(index, "半山医院", "上海")
+    assert r["status"] != "matched", r["message"]
+    assert ask(index, "半山医院", "杭州")["status"] == "matched"
+
+
+def test_a_near_spelling_does_not_outrank_the_grammar(index):
+    # 西医一附院 is 西安医学院第一附属医院 said short, and close to 西医大一附院 (西安交通大学第一附属医院): both
+    r = ask(index, "西医一附院", "西安")
+    assert r["status"] == "ambiguous", r["message"]
+    assert {"西安医学院第一附属医院", "西安交通大学第一附属医院"} <= {c["name"] for c in r["candidates"][:r["ambiguous_count"]]}
+
+
+def test_a_main_site_bracket_does_not_hide_the_plain_name(index, hospital_at):
+    r = ask(index, "厦门市第二医院", "厦门")  # printed only as 厦门市第二医院（集美总部）
+    assert r["status"] == "matched" and r["best"]["id"] == hospital_at("002:173"), r["message"]
