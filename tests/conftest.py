@@ -87,3 +87,14 @@ def api(registry, tmp_path_factory):
     shutil.copy(registry, db)
     with api_server(db) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    """A desktop-sized headless Chromium (tests/browser.py), one per test module; fails when none is installed."""
+    from tests.browser import DESKTOP, browser, missing_browser
+
+    if missing_browser():
+        pytest.fail(missing_browser())
+    with browser(DESKTOP) as driver:
+        yield driver

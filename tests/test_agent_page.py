@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from api.pages import view
 from directory.eligibility.vocabulary import FACT_LABELS, VERDICT_LABELS
-from tests.browser import DESKTOP, PHONE, By, browser, missing_browser, wait_for, wait_text
+from tests.browser import PHONE, By, browser, wait_for, wait_text
 
 GREEN_002 = "002_e8b033acd9a55b94.txt"
 ZHONGAN_MANUAL = "众安健康服务介绍"  # the manual's title as the page shows it (whole title in the tooltip)
@@ -28,15 +28,6 @@ LABELS = {kind: {label} for kind, label in VERDICT_LABELS.items()}
 def site(api):
     """The shared read-only API server (conftest): the agent pages are served by the same app."""
     return api
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    if missing_browser():
-        pytest.fail(missing_browser())
-    with browser(DESKTOP) as driver:
-        # The copy button writes to the clipboard; allow it for this origin (headless has no user to ask).
-        yield driver
 
 
 def api(site, path, **params):

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from api.search_index import add_search_index
-from tests.browser import DESKTOP, browser, missing_browser, wait_for
+from tests.browser import DESKTOP, wait_for
 from tests.servers import datasette_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,14 +337,6 @@ window.fetch = function (url, opts) {
   });
 };
 """
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    if missing_browser():
-        pytest.fail(missing_browser())
-    with browser(DESKTOP) as driver:
-        yield driver
 
 
 def test_hospitals_table_fits_1400px_and_rows_are_one_line(ds, chrome):
